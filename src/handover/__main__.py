@@ -1,0 +1,3 @@
+from handover.cli import main
+
+main(prog_name="handover")

@@ -1,0 +1,354 @@
+"""The data file's models (DESIGN section 1) and its validation rules. Nothing else.
+
+Single-field rules are reusable `Annotated` types. Rules that relate several fields or several
+handovers live in `cross_problems`, which reads the loaded YAML *before* it is a model and
+tolerates values of the wrong type, so a file with a type error still has its other mistakes
+reported in the same run. `Dataset` runs the same function when built from Python code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
+
+from handover.names import fold
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Path = tuple[str | int, ...]
+
+
+def _describe(value: object) -> str:
+    """A short description of a value for messages (never prints a large structure)."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "null" if value is None else type(value).__name__
+
+
+def to_date(value: object) -> date:
+    """A calendar date: `YYYY-MM-DD` text or a date; never a number or a date with a time."""
+    if isinstance(value, datetime):
+        raise ValueError("expected a date (YYYY-MM-DD) without a time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        raise ValueError(f"expected a date (YYYY-MM-DD) without a time, got {value!r}")
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {_describe(value)}")
+
+
+def _check_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError(f"expected an http(s) URL, got {_describe(value)}")
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r} (expected an IANA name such as Asia/Baku)"
+        ) from None
+    return value
+
+
+Date = Annotated[date, BeforeValidator(to_date)]
+Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
+Slug = Annotated[str, Field(pattern=_SLUG, description="lowercase letters, digits, hyphens")]
+Url = Annotated[str, AfterValidator(_check_url), Field(description="an http(s) URL")]
+TimeZone = Annotated[str, AfterValidator(_check_timezone), Field(description="IANA time zone")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Source(_Model):
+    """Where a fact comes from: at least a publisher or a URL."""
+
+    publisher: Text | None = None
+    title: Text | None = None
+    url: Url | None = None
+    published: Date | None = None
+
+    @model_validator(mode="after")
+    def _publisher_or_url(self) -> Source:
+        if self.publisher is None and self.url is None:
+            raise ValueError("a source needs at least a publisher or a url")
+        return self
+
+
+class Revision(_Model):
+    """A change of deadline, visible from the day it was announced."""
+
+    announced: Date
+    deadline: Date
+    reason: Text
+    sources: list[Source] = []
+
+
+class Handover(_Model):
+    """One area passing from one party to another by a deadline."""
+
+    id: Slug
+    name: Text
+    aliases: list[Text] = []
+    from_: Text = Field(alias="from")
+    to: Text
+    provision: Text | None = None
+    agreed: Date | None = None
+    deadline: Date
+    revisions: list[Revision] = []
+    completed: Date | None = None
+    notes: Text | None = None
+    sources: list[Source] = []
+
+
+class Agreement(_Model):
+    """The agreement that creates the obligations."""
+
+    id: Slug
+    title: Text
+    signed: Date
+    timezone: TimeZone = "UTC"
+    parties: Annotated[list[Text], Field(min_length=2)]
+    notes: Text | None = None
+    sources: list[Source] = []
+
+
+class Dataset(_Model):
+    """One data file: one agreement and its handovers."""
+
+    schema_: Literal[1] = Field(alias="schema")
+    agreement: Agreement
+    handovers: list[Handover]
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self, info: ValidationInfo) -> Dataset:
+        if info.context and info.context.get("cross_checked"):
+            return self  # the loader has already run cross_problems on the raw file
+        problems = cross_problems(self.model_dump(by_alias=True))
+        if problems:
+            raise ValueError("; ".join(f"{format_path(p.path)}: {p.message}" for p in problems))
+        return self
+
+    def agreed(self, handover: Handover) -> date:
+        return handover.agreed or self.agreement.signed
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file, at a path such as ("handovers", 0, "deadline").
+
+    `at_key` places it on the key rather than the value; `related` points at another place
+    worth naming (the first use of a duplicated id, say).
+    """
+
+    path: Path
+    message: str
+    at_key: bool = False
+    related: Path | None = None
+
+
+def format_path(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
+
+def _items(value: object) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                yield i, item
+
+
+def _date(value: object) -> date | None:
+    try:
+        return to_date(value)
+    except ValueError:
+        return None
+
+
+def _texts(value: object) -> list[tuple[int | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def cross_problems(raw: object) -> list[Problem]:
+    """Rules across fields and handovers, on loaded YAML that may be partly of the wrong type."""
+    if not isinstance(raw, Mapping):
+        return []
+    agreement = raw.get("agreement")
+    agreement = agreement if isinstance(agreement, Mapping) else {}
+    signed = _date(agreement.get("signed"))
+    parties_raw = agreement.get("parties")
+    parties = {p for _, p in _texts(parties_raw)} if isinstance(parties_raw, list) else None
+    problems: list[Problem] = []
+    first_id: dict[str, int] = {}
+    spelling_owner: dict[str, tuple[int, Path]] = {}
+    for i, h in _items(raw.get("handovers")):
+        base: Path = ("handovers", i)
+        hid = h.get("id")
+        if isinstance(hid, str):
+            if hid in first_id:
+                problems.append(
+                    Problem(
+                        (*base, "id"),
+                        f"duplicate id {hid!r}",
+                        related=("handovers", first_id[hid], "id"),
+                    )
+                )
+            else:
+                first_id[hid] = i
+        problems += _spelling_collisions(h, i, spelling_owner)
+        problems += _parties(h, base, parties)
+        problems += _dates(h, base, _date(h.get("agreed")) or signed)
+    return problems
+
+
+def _spelling_collisions(
+    h: Mapping[str, Any], index: int, owner: dict[str, tuple[int, Path]]
+) -> list[Problem]:
+    problems = []
+    mine: dict[str, Path] = {}
+    for key in ("name", "aliases"):
+        for j, text in _texts(h.get(key)):
+            path: Path = ("handovers", index, key) if j is None else ("handovers", index, key, j)
+            mine.setdefault(fold(text), path)
+    for folded, path in mine.items():
+        if folded in owner and owner[folded][0] != index:
+            problems.append(
+                Problem(
+                    path,
+                    f"name or alias {folded!r} is already used by another handover",
+                    related=owner[folded][1],
+                )
+            )
+        else:
+            owner[folded] = (index, path)
+    return problems
+
+
+def _parties(h: Mapping[str, Any], base: Path, parties: set[str] | None) -> list[Problem]:
+    problems = []
+    for key in ("from", "to"):
+        value = h.get(key)
+        if parties is not None and isinstance(value, str) and value not in parties:
+            known = ", ".join(sorted(parties))
+            problems.append(
+                Problem((*base, key), f"{value!r} is not one of the agreement's parties ({known})")
+            )
+    if isinstance(h.get("from"), str) and h.get("from") == h.get("to"):
+        problems.append(Problem((*base, "to"), "'from' and 'to' are the same party"))
+    return problems
+
+
+def _dates(h: Mapping[str, Any], base: Path, agreed: date | None) -> list[Problem]:
+    problems = []
+    if agreed is not None:
+        for key in ("deadline", "completed"):
+            value = _date(h.get(key))
+            if value is not None and value < agreed:
+                problems.append(
+                    Problem(
+                        (*base, key), f"{key} {value} is before the handover was agreed ({agreed})"
+                    )
+                )
+    previous: date | None = None
+    for j, revision in _items(h.get("revisions")):
+        at: Path = (*base, "revisions", j)
+        announced = _date(revision.get("announced"))
+        deadline = _date(revision.get("deadline"))
+        if agreed is not None and announced is not None and announced < agreed:
+            problems.append(
+                Problem(
+                    (*at, "announced"),
+                    f"announced {announced}, before the handover was agreed ({agreed})",
+                )
+            )
+        if agreed is not None and deadline is not None and deadline < agreed:
+            problems.append(
+                Problem(
+                    (*at, "deadline"),
+                    f"deadline {deadline} is before the handover was agreed ({agreed})",
+                )
+            )
+        if announced is not None:
+            if previous is not None and announced < previous:
+                problems.append(
+                    Problem(
+                        (*at, "announced"),
+                        f"revisions are out of order: announced {announced}, "
+                        f"after one announced {previous}",
+                    )
+                )
+            previous = announced if previous is None else max(previous, announced)
+    return problems
+
+
+def model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class whose mapping sits at `path` (list indexes skipped), for key suggestions."""
+    cls: type[BaseModel] = Dataset
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = next((f for n, f in cls.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return None
+        inner = _model_in(field.annotation)
+        if inner is None:
+            return None
+        cls = inner
+    return cls
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def keys_of(cls: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in cls.model_fields.items()]

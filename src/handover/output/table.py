@@ -1,0 +1,215 @@
+"""Tables for people, drawn with rich.
+
+Colour only on a terminal (rich's own detection, which honours NO_COLOR); plain text when
+piped. Cell text is never cut: each column is at least as wide as its longest word, and rows
+wrap between words instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from handover.timeline import Row, Status
+
+if TYPE_CHECKING:
+    from handover.models import Dataset, Source
+
+_STATUS_STYLE = {
+    Status.COMPLETED: "green",
+    Status.PENDING: "cyan",
+    Status.DUE: "yellow bold",
+    Status.OVERDUE: "red bold",
+    Status.NOT_AGREED: "dim",
+}
+
+
+def console(file: IO[str]) -> Console:
+    return Console(file=file, highlight=False, emoji=False)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
+def summary(r: Row) -> str:
+    """A sentence-like note on one row: time left, lateness, moves."""
+    parts: list[str] = []
+    if r.status is Status.NOT_AGREED:
+        parts.append(f"agreed from {r.agreed.isoformat()}")
+    elif r.status is Status.PENDING:
+        parts.append(f"{_days(r.days_to_deadline or 0)} left")
+    elif r.status is Status.DUE:
+        parts.append("due today")
+    elif r.status is Status.OVERDUE:
+        parts.append(f"{_days(-(r.days_to_deadline or 0))} overdue")
+    elif r.status is Status.COMPLETED:
+        late = r.delay_days or 0
+        parts.append("on time" if r.on_time else "late")
+        if late > 0:
+            parts.append(f"{_days(late)} after the original deadline")
+        elif late < 0:
+            parts.append(f"{_days(-late)} early")
+    if r.revision_count:
+        sign = "+" if r.slip_days >= 0 else ""
+        revisions = "1 revision" if r.revision_count == 1 else f"{r.revision_count} revisions"
+        parts.append(f"deadline moved {sign}{_days(r.slip_days)} ({revisions})")
+    return "; ".join(parts)
+
+
+class _Fitted:
+    """A table whose column widths are worked out here, so that rich never has to squeeze
+    a column below its longest word. Where even those do not fit, each row becomes a block
+    of "header  value" lines instead, so that no word is ever broken on a narrow terminal."""
+
+    def __init__(self, headers: Sequence[str], cells: Sequence[Sequence[str | Text]]) -> None:
+        self.headers = headers
+        self.cells = cells
+        columns = [[h, *(str(row[i]) for row in cells)] for i, h in enumerate(headers)]
+        self.longest_word = [max(cell_len(w) for t in col for w in t.split()) for col in columns]
+        self.longest_text = [max(cell_len(t) for t in col) for col in columns]
+
+    def widths(self, available: int) -> list[int] | None:
+        """Content widths that fit `available` columns, or None if the words cannot fit."""
+        widths = list(self.longest_word)
+        spare = available - sum(widths)
+        if spare < 0:
+            return None
+        # Widen the columns whose whole text is closest first, so short cells stay on one
+        # line; the column with the most text takes what is left and wraps.
+        for i in sorted(range(len(widths)), key=lambda i: self.longest_text[i] - widths[i]):
+            grow = min(self.longest_text[i] - widths[i], spare)
+            widths[i] += grow
+            spare -= grow
+        return widths
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Between two columns: one space of padding on each side and a one-character divider.
+        widths = self.widths(options.max_width - 3 * (len(self.headers) - 1))
+        if widths is not None:
+            table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+            for header, width in zip(self.headers, widths, strict=True):
+                table.add_column(header, width=width)
+            for row_cells in self.cells:
+                table.add_row(*row_cells)
+            yield table
+            return
+        for row_cells in self.cells:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column()
+            for header, value in zip(self.headers, row_cells, strict=True):
+                grid.add_row(header, value)
+            yield grid
+            yield Text("")
+
+
+def _table(headers: Sequence[str], cells: Sequence[Sequence[str | Text]]) -> _Fitted:
+    return _Fitted(headers, cells)
+
+
+def _status(r: Row) -> Text:
+    return Text(str(r.status), style=_STATUS_STYLE[r.status])
+
+
+def status_table(rows: Sequence[Row]) -> _Fitted:
+    return _table(
+        ["Handover", "Status", "Deadline", "Completed", "Notes"],
+        [
+            [
+                r.handover.name,
+                _status(r),
+                r.deadline.isoformat(),
+                r.completed.isoformat() if r.completed else "-",
+                summary(r),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def delays_table(rows: Sequence[Row]) -> _Fitted:
+    return _table(
+        ["Handover", "Status", "Original", "Deadline", "Slip", "Completed", "Delay"],
+        [
+            [
+                r.handover.name,
+                _status(r),
+                r.original_deadline.isoformat(),
+                r.deadline.isoformat(),
+                f"{r.slip_days:+d}",
+                r.completed.isoformat() if r.completed else "-",
+                "-" if r.delay_days is None else f"{r.delay_days:+d}",
+            ]
+            for r in rows
+        ],
+    )
+
+
+def title(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def _source_line(source: Source) -> Text:
+    bits = [b for b in (source.publisher, source.title) if b]
+    if source.published:
+        bits.append(source.published.isoformat())
+    line = Text("  - " + ", ".join(bits), no_wrap=True)
+    if source.url:
+        line.append(("\n    " if bits else "") + source.url, style="blue")
+    return line
+
+
+def show(r: Row, dataset: Dataset) -> list[RenderableType]:
+    """The whole record of one handover as of a date, with the sources behind every date."""
+    h = r.handover
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    facts: list[tuple[str, str | Text]] = [
+        ("Status", _status(r)),
+        ("Notes", summary(r)),
+        ("From -> to", f"{h.from_} -> {h.to}"),
+        ("Provision", h.provision or "-"),
+        ("Agreed", r.agreed.isoformat()),
+        ("Original deadline", h.deadline.isoformat()),
+        ("Deadline", r.deadline.isoformat()),
+        ("Completed", r.completed.isoformat() if r.completed else "-"),
+        ("Aliases", ", ".join(h.aliases) or "-"),
+    ]
+    for key, value in facts:
+        grid.add_row(key, value)
+    out: list[RenderableType] = [
+        title(f"{h.name} ({h.id}) as of {r.as_of.isoformat()}"),
+        Text(dataset.agreement.title, style="italic"),
+        grid,
+    ]
+    if h.notes:
+        out += [title("About"), Text(h.notes)]
+    for revision in r.revisions:
+        out.append(
+            title(
+                f"Revision announced {revision.announced.isoformat()}: "
+                f"deadline {revision.deadline.isoformat()}"
+            )
+        )
+        out.append(Text(revision.reason))
+        out += [_source_line(s) for s in revision.sources]
+    if h.sources:
+        out.append(title("Sources"))
+        out += [_source_line(s) for s in h.sources]
+    return out
+
+
+def print_all(file: IO[str], renderables: Sequence[RenderableType]) -> None:
+    """Print each renderable; lines marked no_wrap (sources, with their URLs) are soft-wrapped
+    so that a URL is never broken or cut."""
+    out = console(file)
+    for item in renderables:
+        out.print(item, soft_wrap=isinstance(item, Text) and bool(item.no_wrap))

@@ -1,0 +1,171 @@
+"""What is known as of a date (DESIGN section 2). Pure functions: no I/O, no click, no rich.
+
+Every query takes the as-of date D; nothing announced or completed after D is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from handover.models import Agreement, Dataset, Handover, Revision
+
+
+class Status(StrEnum):
+    NOT_AGREED = "not-agreed"
+    COMPLETED = "completed"
+    PENDING = "pending"
+    DUE = "due"
+    OVERDUE = "overdue"
+
+
+# The machine-readable fields, in the order of DESIGN section 3.
+FIELDS = (
+    "id",
+    "name",
+    "from",
+    "to",
+    "provision",
+    "agreed",
+    "original_deadline",
+    "deadline",
+    "revision_count",
+    "slip_days",
+    "completed",
+    "status",
+    "days_to_deadline",
+    "delay_days",
+    "on_time",
+    "as_of",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One handover as known on `as_of`."""
+
+    handover: Handover
+    agreed: date
+    deadline: date
+    revision_count: int
+    completed: date | None
+    status: Status
+    as_of: date
+    on_time: bool | None
+
+    @property
+    def original_deadline(self) -> date:
+        return self.handover.deadline
+
+    @property
+    def slip_days(self) -> int:
+        return (self.deadline - self.handover.deadline).days
+
+    @property
+    def days_to_deadline(self) -> int | None:
+        if self.status in (Status.COMPLETED, Status.NOT_AGREED):
+            return None
+        return (self.deadline - self.as_of).days
+
+    @property
+    def delay_days(self) -> int | None:
+        return None if self.completed is None else (self.completed - self.handover.deadline).days
+
+    @property
+    def revisions(self) -> tuple[Revision, ...]:
+        return tuple(self.handover.revisions[: self.revision_count])
+
+    def record(self) -> dict[str, Any]:
+        """The fields of DESIGN section 3, in order, as JSON types (ISO dates, null)."""
+        h = self.handover
+        values = (
+            h.id,
+            h.name,
+            h.from_,
+            h.to,
+            h.provision,
+            self.agreed,
+            h.deadline,
+            self.deadline,
+            self.revision_count,
+            self.slip_days,
+            self.completed,
+            str(self.status),
+            self.days_to_deadline,
+            self.delay_days,
+            self.on_time,
+            self.as_of,
+        )
+        return {
+            field: value.isoformat() if isinstance(value, date) else value
+            for field, value in zip(FIELDS, values, strict=True)
+        }
+
+
+def deadline_as_of(handover: Handover, as_of: date) -> tuple[date, int]:
+    """The deadline known on `as_of` and how many revisions had been announced by then."""
+    deadline, count = handover.deadline, 0
+    for revision in handover.revisions:  # in announcement order (validated)
+        if revision.announced > as_of:
+            break
+        deadline, count = revision.deadline, count + 1
+    return deadline, count
+
+
+def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
+    agreed = handover.agreed or agreement.signed
+    deadline, count = deadline_as_of(handover, as_of)
+    completed = handover.completed if handover.completed and handover.completed <= as_of else None
+    if as_of < agreed:
+        status = Status.NOT_AGREED
+    elif completed is not None:
+        status = Status.COMPLETED
+    elif as_of < deadline:
+        status = Status.PENDING
+    elif as_of == deadline:
+        status = Status.DUE
+    else:
+        status = Status.OVERDUE
+    on_time = None if completed is None else completed <= deadline_as_of(handover, completed)[0]
+    return Row(handover, agreed, deadline, count, completed, status, as_of, on_time)
+
+
+def rows(dataset: Dataset, as_of: date, only: Iterable[str] | None = None) -> list[Row]:
+    """Every handover (or those whose ids are in `only`, in file order) as of a date."""
+    wanted = None if only is None else set(only)
+    return [
+        row(h, dataset.agreement, as_of)
+        for h in dataset.handovers
+        if wanted is None or h.id in wanted
+    ]
+
+
+def upcoming(all_rows: Sequence[Row], within: int | None = None) -> tuple[list[Row], int]:
+    """Pending or due handovers, soonest deadline first, and how many are overdue."""
+    due = [
+        r
+        for r in all_rows
+        if r.status in (Status.PENDING, Status.DUE)
+        and (within is None or (r.deadline - r.as_of).days <= within)
+    ]
+    due.sort(key=lambda r: (r.deadline, r.handover.id))
+    return due, sum(r.status is Status.OVERDUE for r in all_rows)
+
+
+def delays(all_rows: Sequence[Row]) -> list[Row]:
+    """Handovers whose deadline moved, that are overdue, or that were completed late;
+    largest slip first."""
+    slipped = [
+        r for r in all_rows if r.slip_days != 0 or r.status is Status.OVERDUE or r.on_time is False
+    ]
+    slipped.sort(key=lambda r: (-r.slip_days, -_days_late(r), r.handover.id))
+    return slipped
+
+
+def _days_late(r: Row) -> int:
+    if r.delay_days is not None:
+        return r.delay_days
+    return -r.days_to_deadline if r.days_to_deadline is not None else 0
