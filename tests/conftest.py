@@ -1,0 +1,81 @@
+"""Shared fixtures: the shipped data, a CliRunner, and the installed command as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from handover.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "handover.yaml"
+
+
+def installed_command() -> str:
+    """The console script installed beside this Python (what a user runs)."""
+    script = Path(sys.executable).parent / ("handover.exe" if os.name == "nt" else "handover")
+    assert script.exists(), f"the handover command is not installed at {script}"
+    return str(script)
+
+
+@pytest.fixture
+def invoke() -> Callable[..., Result]:
+    """Run the CLI in-process through click's CliRunner; stdout and stderr kept apart."""
+
+    def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
+        runner = CliRunner()
+        base: dict[str, str | None] = {"HANDOVER_DATA": None, "NO_COLOR": "1", "COLUMNS": "100"}
+        return runner.invoke(cli, list(args), env={**base, **(env or {})}, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def run() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed `handover` command as a real process."""
+
+    def go(
+        *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        environ = {k: v for k, v in os.environ.items() if k not in ("HANDOVER_DATA", "FORCE_COLOR")}
+        environ.update({"COLUMNS": "100", **(env or {})})
+        return subprocess.run(
+            [installed_command(), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=environ,
+            cwd=cwd,
+            timeout=60,
+        )
+
+    return go
+
+
+def write(tmp_path: Path, text: str, name: str = "data.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL = """\
+schema: 1
+agreement:
+  id: test-accord
+  title: Test accord
+  signed: 2021-03-01
+  parties: [North, South]
+handovers:
+  - id: hill
+    name: Hill District
+    aliases: [Hügel]
+    from: North
+    to: South
+    deadline: 2021-03-10
+"""
