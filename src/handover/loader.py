@@ -136,7 +136,15 @@ def parse(text: str, filename: str) -> Dataset:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-        problem = " ".join(filter(None, [exc.problem, exc.context and f"({exc.context})"]))
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            # Safe loading: a tag such as !!python/object never constructs anything.
+            raise DataFileError(
+                f"{where}: YAML tags are not allowed here ({exc.problem})"
+            ) from None
+        context = exc.context
+        if context and exc.context_mark and exc.context_mark is not mark:
+            context += f" started at line {exc.context_mark.line + 1}"
+        problem = " ".join(filter(None, [exc.problem, context and f"({context})"]))
         raise DataFileError(f"{where}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise DataFileError(f"{filename}: YAML error: {exc}") from None
@@ -150,11 +158,17 @@ def parse(text: str, filename: str) -> Dataset:
         _Located(mark.line + 1, mark.column + 1, f"duplicate key {key!r}")
         for key, mark in loader_cls.duplicates
     ]
-    if ("*" in text or "&" in text) and _expanded_size(raw) > _unique_size(raw) + MAX_ALIAS_NODES:
-        raise DataFileError(
-            f"{filename}: YAML aliases expand to more than {MAX_ALIAS_NODES} extra values; "
-            "write the data out instead of using anchors and aliases"
-        )
+    if "*" in text or "&" in text:  # only files with anchors or aliases pay for the walk
+        expanded = _expanded_size(raw)
+        if expanded < 0:
+            raise DataFileError(
+                f"{filename}: a YAML alias refers to itself (a recursive structure)"
+            )
+        if expanded > _unique_size(raw) + MAX_ALIAS_NODES:
+            raise DataFileError(
+                f"{filename}: YAML aliases expand to more than {MAX_ALIAS_NODES} extra values; "
+                "write the data out instead of using anchors and aliases"
+            )
     return _validate(raw, text, filename, located)
 
 
@@ -227,7 +241,7 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
             )
         elif kind == "literal_error" and loc == ("schema",):
             problems.append(
-                Problem(loc, f"unsupported schema {_describe(value)}; this version reads schema 1")
+                Problem(loc, f"unsupported schema: {value!r}; this version reads schema 1")
             )
         else:
             field = str(next((p for p in reversed(loc) if isinstance(p, str)), "value"))
@@ -238,7 +252,8 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
             elif kind == "string_pattern_mismatch" or kind == "string_too_short":
                 message = "must not be empty"
             elif kind == "too_short":
-                message = str(error["msg"]).replace("List", "the list")
+                got = len(value) if isinstance(value, list) else 0
+                message = f"needs at least 2 parties, got {got}"
             else:
                 message = str(error["msg"]).removeprefix("Value error, ")
             problems.append(Problem(loc, f"{field}: {message}"))
@@ -291,7 +306,8 @@ def _locate(problem: Problem, marks: dict[DataPath, tuple[Any, Any]]) -> _Locate
 
 
 def _expanded_size(raw: object) -> int:
-    """How many values the document holds once aliases are expanded (memoised, no recursion)."""
+    """How many values the document holds once aliases are expanded (memoised, no recursion);
+    -1 for a structure that contains itself."""
     sizes: dict[int, int] = {}
     stack: list[tuple[object, bool]] = [(raw, False)]
     on_path: set[int] = set()
@@ -308,7 +324,7 @@ def _expanded_size(raw: object) -> int:
         if key in sizes:
             continue
         if key in on_path:
-            return MAX_ALIAS_NODES * 10**6  # a recursive alias: infinite
+            return -1  # a recursive alias
         on_path.add(key)
         stack.append((obj, True))
         stack.extend((c, False) for c in children if isinstance(c, dict | list))

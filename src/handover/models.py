@@ -99,6 +99,10 @@ class _Model(BaseModel):
 class Source(_Model):
     """Where a fact comes from: at least a publisher or a URL."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["publisher"]}, {"required": ["url"]}]}
+    )
+
     publisher: Text | None = None
     title: Text | None = None
     url: Url | None = None
@@ -167,6 +171,16 @@ class Dataset(_Model):
 
     def agreed(self, handover: Handover) -> date:
         return handover.agreed or self.agreement.signed
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the data file, for editors (yaml-language-server) and other tools."""
+    schema = Dataset.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "handover data file (schema 1)",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
 
 
 @dataclass(frozen=True)
