@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -169,3 +169,88 @@ def _days_late(r: Row) -> int:
     if r.delay_days is not None:
         return r.delay_days
     return -r.days_to_deadline if r.days_to_deadline is not None else 0
+
+
+# --- what changed in a window (DESIGN section 3, `changes`) ---------------------------------
+
+KINDS = ("signed", "revised", "due", "missed", "completed")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One happening: a row of `handover changes`."""
+
+    date: date
+    id: str
+    name: str
+    kind: str
+    detail: str
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "detail": self.detail,
+        }
+
+
+CHANGE_FIELDS = ("date", "id", "name", "kind", "detail")
+
+
+def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Change]:
+    h = handover
+    previous = h.deadline
+    for revision in h.revisions:
+        yield Change(
+            revision.announced,
+            h.id,
+            h.name,
+            "revised",
+            f"deadline moved from {previous.isoformat()} to {revision.deadline.isoformat()}: "
+            f"{revision.reason}",
+        )
+        previous = revision.deadline
+    for candidate in sorted({h.deadline, *(r.deadline for r in h.revisions)}):
+        on_the_day = row(h, agreement, candidate)
+        if on_the_day.status is Status.DUE and on_the_day.deadline == candidate:
+            yield Change(candidate, h.id, h.name, "due", f"deadline {candidate.isoformat()}")
+        after = row(h, agreement, candidate + timedelta(days=1))
+        if after.status is Status.OVERDUE and after.deadline == candidate:
+            yield Change(
+                candidate + timedelta(days=1),
+                h.id,
+                h.name,
+                "missed",
+                f"deadline {candidate.isoformat()} passed without completion",
+            )
+    if h.completed is not None:
+        done = row(h, agreement, h.completed)
+        late = "" if done.on_time else f", {done.delay_days} days after the original deadline"
+        yield Change(
+            h.completed,
+            h.id,
+            h.name,
+            "completed",
+            f"completed {'on time' if done.on_time else 'late'}{late}",
+        )
+
+
+def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
+    """What happened between `since` and `until` (both included), oldest first."""
+    agreement = dataset.agreement
+    found: list[Change] = [
+        Change(
+            agreement.signed,
+            agreement.id,
+            agreement.title,
+            "signed",
+            f"{len(dataset.handovers)} handover{'' if len(dataset.handovers) == 1 else 's'} agreed",
+        )
+    ]
+    for handover in dataset.handovers:
+        found.extend(_handover_changes(handover, agreement))
+    window = [c for c in found if since <= c.date <= until]
+    window.sort(key=lambda c: (c.date, KINDS.index(c.kind), c.id))
+    return window
