@@ -306,15 +306,76 @@ def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
 
 @cli.command()
 @date_option
-@format_option("csv", "json", default="csv")
+@format_option("csv", "json", "ics", "md", default="csv")
+@click.option("--output", "output", metavar="FILE", help="Write to FILE (atomically), not stdout.")
 @data_option
 @pass_app
-def export(app: App, when: DateSpec | None, fmt: str) -> None:
-    """Every handover as of a date, for spreadsheets and programs."""
-    from handover.timeline import rows
+def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> None:
+    """Every handover as of a date: CSV, JSON, iCalendar or Markdown."""
+    from handover.timeline import FIELDS, rows
 
     as_of = app.as_of(when)
-    _emit_rows(rows(app.dataset(), as_of), fmt, lambda rs: None, "")
+    chosen = rows(app.dataset(), as_of)
+    data: bytes
+    if fmt == "ics":
+        from handover.output.ics import render as render_ics
+
+        data = render_ics(chosen, app.dataset())
+    elif fmt == "md":
+        from handover.output.markdown import render as render_md
+
+        data = render_md(chosen, _heading(app, "Handovers", as_of)).encode()
+    elif fmt == "json":
+        from handover.output.json import render as render_json
+
+        data = render_json([r.record() for r in chosen]).encode()
+    else:
+        from handover.output.csv import render as render_csv
+
+        data = render_csv((r.record() for r in chosen), FIELDS).encode()
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else _emit(data.decode())
+        sys.stdout.flush()
+    else:
+        from pathlib import Path
+
+        from handover.atomic import write_atomic
+
+        write_atomic(Path(output), data)
+        _note(f"wrote {output}")
+
+
+@cli.command()
+@click.option("--since", type=DateParam(), required=True, metavar="DATE", help="From this date.")
+@click.option("--until", type=DateParam(), metavar="DATE", help="Up to this date (default today).")
+@format_option("table", "csv", "json")
+@data_option
+@pass_app
+def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None:
+    """What happened in a window: signed, revised, due, missed, completed; oldest first."""
+    from handover.timeline import CHANGE_FIELDS
+    from handover.timeline import changes as changes_in
+
+    start, end = app.as_of(since), app.as_of(until)
+    if end < start:
+        raise click.BadParameter(
+            f"{end.isoformat()} is before --since {start.isoformat()}", param_hint="'--until'"
+        )
+    found = changes_in(app.dataset(), start, end)
+    if fmt == "csv":
+        from handover.output.csv import render as render_csv
+
+        _emit(render_csv((c.record() for c in found), CHANGE_FIELDS))
+    elif fmt == "json":
+        from handover.output.json import render as render_json
+
+        _emit(render_json([c.record() for c in found]))
+    else:
+        from handover.output.table import changes_table, print_all, title
+
+        heading = f"Changes from {start.isoformat()} to {end.isoformat()}"
+        print_all(sys.stdout, [title(heading), changes_table(found) if found else "Nothing."])
 
 
 @cli.command()

@@ -16,7 +16,8 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from handover.timeline import Row, Status
+from handover.output.words import summary
+from handover.timeline import Change, Row, Status
 
 if TYPE_CHECKING:
     from handover.models import Dataset, Source
@@ -32,35 +33,6 @@ _STATUS_STYLE = {
 
 def console(file: IO[str]) -> Console:
     return Console(file=file, highlight=False, emoji=False)
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if abs(n) == 1 else f"{n} days"
-
-
-def summary(r: Row) -> str:
-    """A sentence-like note on one row: time left, lateness, moves."""
-    parts: list[str] = []
-    if r.status is Status.NOT_AGREED:
-        parts.append(f"agreed from {r.agreed.isoformat()}")
-    elif r.status is Status.PENDING:
-        parts.append(f"{_days(r.days_to_deadline or 0)} left")
-    elif r.status is Status.DUE:
-        parts.append("due today")
-    elif r.status is Status.OVERDUE:
-        parts.append(f"{_days(-(r.days_to_deadline or 0))} overdue")
-    elif r.status is Status.COMPLETED:
-        late = r.delay_days or 0
-        parts.append("on time" if r.on_time else "late")
-        if late > 0:
-            parts.append(f"{_days(late)} after the original deadline")
-        elif late < 0:
-            parts.append(f"{_days(-late)} early")
-    if r.revision_count:
-        sign = "+" if r.slip_days >= 0 else ""
-        revisions = "1 revision" if r.revision_count == 1 else f"{r.revision_count} revisions"
-        parts.append(f"deadline moved {sign}{_days(r.slip_days)} ({revisions})")
-    return "; ".join(parts)
 
 
 class _Fitted:
@@ -149,6 +121,13 @@ def delays_table(rows: Sequence[Row]) -> _Fitted:
             ]
             for r in rows
         ],
+    )
+
+
+def changes_table(changes: Sequence[Change]) -> _Fitted:
+    return _Fitted(
+        ["Date", "Handover", "Kind", "Detail"],
+        [[c.date.isoformat(), c.name, c.kind, c.detail] for c in changes],
     )
 
 

@@ -1,0 +1,85 @@
+"""An iCalendar file: one all-day event per deadline and per completion.
+
+UIDs are stable (agreement, handover, kind), so re-importing a newer export updates the
+events instead of adding copies: the current deadline keeps its UID when it moves, and the
+deadline it replaced becomes a "moved" event of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+
+from icalendar import Calendar, Event
+
+from handover.models import Dataset
+from handover.output.words import summary
+from handover.timeline import Row
+
+PRODID = "-//handover//territorial handovers//EN"
+
+
+def _event(uid: str, day: object, title: str, description: str, stamp: datetime, seq: int) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))  # type: ignore[operator]
+    event.add("summary", title)
+    event.add("description", description)
+    event.add("sequence", seq)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def render(rows: Sequence[Row], dataset: Dataset) -> bytes:
+    agreement = dataset.agreement
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", agreement.title)
+    for r in rows:
+        h = r.handover
+        stamp = datetime.combine(r.as_of, time(0, 0))
+        base = f"{agreement.id}.{h.id}"
+        route = f"{h.from_} to {h.to}"
+        sources = [s.url for s in h.sources if s.url]
+        about = f"{agreement.title}\n{h.provision or ''}\n{summary(r)}".strip()
+        if sources:
+            about += "\nSources:\n" + "\n".join(sources)
+        calendar.add_component(
+            _event(
+                f"{base}.deadline@handover",
+                r.deadline,
+                f"Deadline: {h.name} ({route})",
+                about,
+                stamp,
+                r.revision_count,
+            )
+        )
+        previous = h.deadline
+        for revision in r.revisions:
+            if previous != r.deadline:
+                calendar.add_component(
+                    _event(
+                        f"{base}.moved.{previous.isoformat()}@handover",
+                        previous,
+                        f"Moved: {h.name} deadline (moved to {revision.deadline.isoformat()})",
+                        f"Announced {revision.announced.isoformat()}: {revision.reason}",
+                        stamp,
+                        0,
+                    )
+                )
+            previous = revision.deadline
+        if r.completed is not None:
+            calendar.add_component(
+                _event(
+                    f"{base}.completed@handover",
+                    r.completed,
+                    f"Completed: {h.name} ({route})",
+                    about,
+                    stamp,
+                    0,
+                )
+            )
+    return bytes(calendar.to_ical())

@@ -1,0 +1,34 @@
+"""Plain-language notes on a row, shared by the table and Markdown renderers (no rich here)."""
+
+from __future__ import annotations
+
+from handover.timeline import Row, Status
+
+
+def days(n: int) -> str:
+    return f"{n} day" if abs(n) == 1 else f"{n} days"
+
+
+def summary(r: Row) -> str:
+    """A sentence-like note on one row: time left, lateness, moves."""
+    parts: list[str] = []
+    if r.status is Status.NOT_AGREED:
+        parts.append(f"agreed from {r.agreed.isoformat()}")
+    elif r.status is Status.PENDING:
+        parts.append(f"{days(r.days_to_deadline or 0)} left")
+    elif r.status is Status.DUE:
+        parts.append("due today")
+    elif r.status is Status.OVERDUE:
+        parts.append(f"{days(-(r.days_to_deadline or 0))} overdue")
+    elif r.status is Status.COMPLETED:
+        late = r.delay_days or 0
+        parts.append("on time" if r.on_time else "late")
+        if late > 0:
+            parts.append(f"{days(late)} after the original deadline")
+        elif late < 0:
+            parts.append(f"{days(-late)} early")
+    if r.revision_count:
+        sign = "+" if r.slip_days >= 0 else ""
+        revisions = "1 revision" if r.revision_count == 1 else f"{r.revision_count} revisions"
+        parts.append(f"deadline moved {sign}{days(r.slip_days)} ({revisions})")
+    return "; ".join(parts)
