@@ -1,0 +1,148 @@
+"""Outputs people use: Markdown, iCalendar, --output, and `changes`."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import icalendar
+
+from .conftest import MINIMAL, installed_command, write
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def events(ics: bytes) -> dict[str, tuple[str, date]]:
+    calendar = icalendar.Calendar.from_ical(ics)
+    return {
+        str(e["UID"]): (str(e["SUMMARY"]), e.decoded("DTSTART")) for e in calendar.walk("VEVENT")
+    }
+
+
+def test_markdown_matches_the_golden_file(invoke: Callable[..., Any]) -> None:
+    result = invoke("export", "--format", "md", "--date", "2020-11-20")
+    assert result.exit_code == 0
+    assert result.stdout == (GOLDEN / "export-2020-11-20.md").read_text(encoding="utf-8")
+
+
+def test_markdown_escapes_pipes(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("name: Hill District", "name: Hill | Vale"))
+    result = invoke("--data", str(path), "export", "--format", "md", "--date", "2021-03-02")
+    assert "| Hill \\| Vale |" in result.stdout
+
+
+def test_ics_holds_every_deadline_and_completion_on_the_right_day(
+    invoke: Callable[..., Any],
+) -> None:
+    result = invoke("export", "--format", "ics", "--date", "2020-12-05")
+    assert result.exit_code == 0
+    found = events(result.stdout_bytes)
+    day = date.fromisoformat
+    expected_days = {
+        "nk-2020-trilateral.kalbajar.deadline@handover": day("2020-11-25"),
+        "nk-2020-trilateral.kalbajar.moved.2020-11-15@handover": day("2020-11-15"),
+        "nk-2020-trilateral.kalbajar.completed@handover": day("2020-11-25"),
+        "nk-2020-trilateral.aghdam.deadline@handover": day("2020-11-20"),
+        "nk-2020-trilateral.aghdam.completed@handover": day("2020-11-20"),
+        "nk-2020-trilateral.lachin.deadline@handover": day("2020-12-01"),
+        "nk-2020-trilateral.lachin.completed@handover": day("2020-12-01"),
+    }
+    assert {uid: when for uid, (_, when) in found.items()} == expected_days
+    assert found["nk-2020-trilateral.kalbajar.moved.2020-11-15@handover"][0].startswith("Moved:")
+
+
+def test_ics_uids_are_stable_so_reimports_update(invoke: Callable[..., Any]) -> None:
+    before = events(invoke("export", "--format", "ics", "--date", "2020-11-14").stdout_bytes)
+    after = events(invoke("export", "--format", "ics", "--date", "2020-11-20").stdout_bytes)
+    uid = "nk-2020-trilateral.kalbajar.deadline@handover"
+    assert before[uid][1] == date(2020, 11, 15)
+    assert after[uid][1] == date(2020, 11, 25)  # same event, moved
+    assert set(before) < set(after)  # only the "moved" event is new
+
+
+def test_output_writes_the_file_and_nothing_on_stdout(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    target = tmp_path / "out.json"
+    result = invoke("export", "--format", "json", "--date", "2020-11-20", "--output", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert [r["id"] for r in json.loads(target.read_text())] == ["kalbajar", "aghdam", "lachin"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_output_into_a_missing_folder_fails_cleanly(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "out.csv"
+    result = invoke("export", "--output", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{target}: cannot write: No such file or directory"
+    assert not target.parent.exists()
+
+
+def test_a_failing_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("old content\n")
+
+    def small_files() -> None:  # writes past 100 bytes fail with EFBIG, even for root
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+    env = {**os.environ, "HANDOVER_DATA": ""}
+    result = subprocess.run(
+        [installed_command(), "export", "--date", "2020-11-20", "--output", str(target)],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=small_files,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text() == "old content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_changes_on_the_shipped_data(invoke: Callable[..., Any]) -> None:
+    result = invoke("changes", "--since", "2020-11-12", "--until", "2020-12-01", "--format", "json")
+    rows = [(r["date"], r["id"], r["kind"]) for r in json.loads(result.stdout)]
+    assert rows == [
+        ("2020-11-15", "kalbajar", "revised"),
+        ("2020-11-20", "aghdam", "completed"),
+        ("2020-11-25", "kalbajar", "completed"),
+        ("2020-12-01", "lachin", "completed"),
+    ]
+
+
+def test_changes_on_an_agreement_with_a_missed_deadline(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    result = invoke(
+        "--data",
+        str(path),
+        "changes",
+        "--since",
+        "2021-03-01",
+        "--until",
+        "2021-03-15",
+        "--format",
+        "csv",
+    )
+    assert result.stdout.splitlines() == [
+        "date,id,name,kind,detail",
+        "2021-03-01,test-accord,Test accord,signed,1 handover agreed",
+        "2021-03-10,hill,Hill District,due,deadline 2021-03-10",
+        "2021-03-11,hill,Hill District,missed,deadline 2021-03-10 passed without completion",
+    ]
+
+
+def test_changes_until_before_since_is_a_usage_error(invoke: Callable[..., Any]) -> None:
+    result = invoke("changes", "--since", "2020-12-01", "--until", "2020-11-01")
+    assert result.exit_code == 2
+    assert "is before --since" in result.stderr
