@@ -146,3 +146,42 @@ def test_changes_until_before_since_is_a_usage_error(invoke: Callable[..., Any])
     result = invoke("changes", "--since", "2020-12-01", "--until", "2020-11-01")
     assert result.exit_code == 2
     assert "is before --since" in result.stderr
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def test_timeline_chart_matches_the_golden_file(invoke: Callable[..., Any]) -> None:
+    result = invoke("timeline", "--date", "2020-11-20", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert result.stdout == (GOLDEN / "timeline-2020-11-20.txt").read_text(encoding="utf-8")
+
+
+def test_timeline_shows_the_kalbajar_postponement_only_once_announced(
+    invoke: Callable[..., Any],
+) -> None:
+    def kalbajar_row(on: str) -> str:
+        out = invoke("timeline", "--date", on, env={"COLUMNS": "80"}).stdout
+        return next(line for line in out.splitlines() if line.startswith("Kalbajar"))
+
+    assert "x" not in kalbajar_row("2020-11-14")  # the 15th is still the deadline
+    moved = kalbajar_row("2020-11-20")
+    assert moved.index("x") < moved.index("d")  # the 15th moved, the 25th in force
+    assert "✓" in kalbajar_row("2020-11-26") and "d" not in kalbajar_row("2020-11-26")[18:]
+
+
+def test_timeline_svg_and_html(run: Callable[..., Any], tmp_path: Path) -> None:
+    svg, html = tmp_path / "t.svg", tmp_path / "t.html"
+    result = run("timeline", "--date", "2020-11-20", "--svg", str(svg), "--html", str(html))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert svg.read_text().startswith("<svg") and "Kalbajar&#160;District" in svg.read_text()
+    assert "Kalbajar District" in html.read_text() and "<html" in html.read_text().lower()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.html", "t.svg"]
+
+
+def test_timeline_svg_into_a_missing_folder(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    target = tmp_path / "no" / "t.svg"
+    result = invoke("timeline", "--svg", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{target}: cannot write: No such file or directory"

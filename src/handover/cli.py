@@ -379,6 +379,46 @@ def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None
 
 
 @cli.command()
+@date_option
+@click.option("--svg", "svg", metavar="FILE", help="Save the chart as an SVG picture.")
+@click.option("--html", "html", metavar="FILE", help="Save the chart as an HTML page.")
+@data_option
+@pass_app
+def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None) -> None:
+    """A chart of every handover on one date axis, as known on a date."""
+    from pathlib import Path
+
+    from handover.atomic import write_atomic
+    from handover.output.chart import Chart
+    from handover.output.table import console, title
+    from handover.timeline import rows
+
+    as_of = app.as_of(when)
+    dataset = app.dataset()
+    chart = Chart(rows(dataset, as_of), dataset.agreement.signed, as_of)
+    heading = title(_heading(app, "Timeline", as_of))
+    if not svg and not html:
+        out = console(sys.stdout)
+        out.print(heading)
+        out.print(chart)
+        return
+    import io
+
+    from rich.console import Console
+
+    recorder = Console(file=io.StringIO(), record=True, width=100, force_terminal=True)
+    recorder.print(heading)
+    recorder.print(chart)
+    if svg:
+        svg_text = recorder.export_svg(title="handover timeline", clear=False)
+        write_atomic(Path(svg), svg_text.encode())
+        _note(f"wrote {svg}")
+    if html:
+        write_atomic(Path(html), recorder.export_html(clear=False).encode())
+        _note(f"wrote {html}")
+
+
+@cli.command()
 @click.argument("file", required=False, metavar="[FILE]")
 @pass_app
 def validate(app: App, file: str | None) -> None:
