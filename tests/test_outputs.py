@@ -161,7 +161,7 @@ def test_timeline_shows_the_kalbajar_postponement_only_once_announced(
     invoke: Callable[..., Any],
 ) -> None:
     def kalbajar_row(on: str) -> str:
-        out = invoke("timeline", "--date", on, env={"COLUMNS": "80"}).stdout
+        out: str = invoke("timeline", "--date", on, env={"COLUMNS": "80"}).stdout
         return next(line for line in out.splitlines() if line.startswith("Kalbajar"))
 
     assert "x" not in kalbajar_row("2020-11-14")  # the 15th is still the deadline
