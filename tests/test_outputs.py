@@ -185,3 +185,31 @@ def test_timeline_svg_into_a_missing_folder(invoke: Callable[..., Any], tmp_path
     result = invoke("timeline", "--svg", str(target))
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{target}: cannot write: No such file or directory"
+
+
+def test_changes_detail_for_late_and_revised_completions(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = write(tmp_path, MINIMAL + "    completed: 2021-03-12\n")
+    late = invoke(
+        "--data",
+        str(path),
+        "changes",
+        "--since",
+        "2021-03-10",
+        "--until",
+        "2021-03-31",
+        "--format",
+        "json",
+    )
+    assert [(c["date"], c["kind"], c["detail"]) for c in json.loads(late.stdout)] == [
+        ("2021-03-10", "due", "deadline 2021-03-10"),
+        ("2021-03-11", "missed", "deadline 2021-03-10 passed without completion"),
+        ("2021-03-12", "completed", "completed late, 2 days after the original deadline"),
+    ]
+    kalbajar = invoke(
+        "changes", "--since", "2020-11-25", "--until", "2020-11-25", "--format", "json"
+    )
+    assert json.loads(kalbajar.stdout)[0]["detail"] == (
+        "completed on time by the revised deadline, 10 days after the original"
+    )

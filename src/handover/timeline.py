@@ -227,14 +227,14 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
             )
     if h.completed is not None:
         done = row(h, agreement, h.completed)
-        late = "" if done.on_time else f", {done.delay_days} days after the original deadline"
-        yield Change(
-            h.completed,
-            h.id,
-            h.name,
-            "completed",
-            f"completed {'on time' if done.on_time else 'late'}{late}",
-        )
+        after = done.delay_days or 0
+        if not done.on_time:
+            detail = f"completed late, {after} days after the original deadline"
+        elif after > 0:
+            detail = f"completed on time by the revised deadline, {after} days after the original"
+        else:
+            detail = "completed on time"
+        yield Change(h.completed, h.id, h.name, "completed", detail)
 
 
 def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
