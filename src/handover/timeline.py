@@ -227,11 +227,13 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
             )
     if h.completed is not None:
         done = row(h, agreement, h.completed)
-        after = done.delay_days or 0
+        days_after = done.delay_days or 0
         if not done.on_time:
-            detail = f"completed late, {after} days after the original deadline"
-        elif after > 0:
-            detail = f"completed on time by the revised deadline, {after} days after the original"
+            detail = f"completed late, {days_after} days after the original deadline"
+        elif days_after > 0:
+            detail = (
+                f"completed on time by the revised deadline, {days_after} days after the original"
+            )
         else:
             detail = "completed on time"
         yield Change(h.completed, h.id, h.name, "completed", detail)
