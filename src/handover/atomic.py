@@ -5,15 +5,19 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from handover.errors import DataFileError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
     """Temporary file in the same folder, write, flush, fsync, keep the old file's mode,
     rename over the target, fsync the folder. On any error the temporary file is removed,
-    the target is untouched, and DataFileError (exit 1) says what went wrong."""
+    the target is untouched, and DataFileError (exit 1) says what went wrong.
+
+    `before_replace` runs just before the rename and may raise to call the write off (for
+    example when the target changed since it was read)."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
         mode = os.stat(path).st_mode & 0o7777
@@ -31,6 +35,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp_name, path)
         tmp_name = None
         with contextlib.suppress(OSError):  # not every platform can fsync a folder

@@ -1,0 +1,323 @@
+"""`record` commands: edit a data file in place, keeping everything they do not touch.
+
+Each edit reads the file, checks it is valid, changes the round-trip YAML tree (ruamel.yaml
+keeps comments, key order, quoting and blank lines), validates the whole result with the same
+rules as `validate`, and only then writes it atomically. Nothing here imports click.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from handover.atomic import write_atomic
+from handover.errors import DataFileError, HandoverError
+from handover.loader import parse
+
+# The order of a handover's keys in DESIGN section 1: new keys go where they belong.
+HANDOVER_KEYS = (
+    "id",
+    "name",
+    "aliases",
+    "from",
+    "to",
+    "provision",
+    "agreed",
+    "deadline",
+    "revisions",
+    "completed",
+    "notes",
+    "sources",
+)
+
+
+REVISION_KEYS = ("announced", "deadline", "reason", "sources")
+
+
+class EditRefused(HandoverError):
+    """The edit does not fit the data (already completed, say): exit 1, nothing written."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class SourceArgs:
+    url: str | None = None
+    publisher: str | None = None
+
+    def mapping(self) -> Any:
+        from ruamel.yaml.comments import CommentedMap
+
+        source = CommentedMap()
+        if self.publisher:
+            source["publisher"] = self.publisher
+        if self.url:
+            source["url"] = self.url
+        return source if source else None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An edit worked out and validated, not yet written."""
+
+    path: Path
+    before: bytes
+    after: str
+
+    def diff(self) -> str:
+        old = self.before.decode("utf-8-sig").splitlines(keepends=True)
+        new = self.after.splitlines(keepends=True)
+        name = str(self.path)
+        return "".join(difflib.unified_diff(old, new, name, f"{name} (edited)"))
+
+    def write(self) -> None:
+        def unchanged() -> None:
+            try:
+                now = self.path.read_bytes()
+            except OSError as exc:
+                raise DataFileError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+            if now != self.before:
+                raise DataFileError(
+                    f"{self.path}: the file was changed by someone else since it was read; "
+                    "nothing written, run the command again"
+                )
+
+        write_atomic(self.path, self.after.encode("utf-8"), before_replace=unchanged)
+
+
+def _guess_indent(text: str) -> tuple[int, int]:
+    """(mapping indent, block-sequence dash offset) as the file is written, so that the
+    dump does not re-indent lines it did not change. ruamel's own guess mixes them up."""
+    mapping, offset = 2, 2
+    lines = text.splitlines()
+    for before, line in itertools.pairwise(lines):
+        parent = re.match(r"^(\s*)(?:- )?[^\s#-][^:]*:\s*$", before)
+        if not parent:
+            continue
+        base = len(parent.group(1)) + (2 if before.lstrip().startswith("- ") else 0)
+        dash = re.match(r"^(\s*)- ", line)
+        key = re.match(r"^(\s*)[^\s#-]", line)
+        if dash and len(dash.group(1)) >= base:
+            offset = len(dash.group(1)) - base
+            break
+        if key and len(key.group(1)) > base:
+            mapping = len(key.group(1)) - base
+    return mapping, offset
+
+
+def _yaml(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long lines the edit did not touch
+    mapping, offset = _guess_indent(text)
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+def _tail(container: Any, key: Any) -> tuple[Any, Any]:
+    """The deepest last block-style element under container[key]: where ruamel keeps the
+    comments and blank lines that follow an entry."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    while True:
+        child = container[key]
+        if not isinstance(child, CommentedMap | CommentedSeq) or not child:
+            return container, key
+        if child.fa.flow_style():
+            return container, key
+        container = child
+        key = list(child.keys())[-1] if isinstance(child, CommentedMap) else len(child) - 1
+
+
+def _carry_trailing_comment(container: Any, previous: Any, new: Any) -> None:
+    """After appending `new` behind `previous`, move the comment lines and blank lines that
+    followed `previous` (they introduce what comes next) behind `new`. An end-of-line
+    comment stays on its line."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    def slot(owner: Any) -> int:
+        return 2 if isinstance(owner, CommentedMap) else 0
+
+    owner, key = _tail(container, previous)
+    entry = owner.ca.items.get(key)
+    token = entry[slot(owner)] if entry else None
+    if token is None:
+        return
+    end_of_line = token.value.find("\n")
+    if end_of_line < 0 or not token.value[end_of_line + 1 :]:
+        return
+    rest = token.value[end_of_line + 1 :]
+    token.value = token.value[: end_of_line + 1]
+    owner, key = _tail(container, new)
+    size = 4 if isinstance(owner, CommentedMap) else 2
+    items = owner.ca.items.setdefault(key, [None] * size)
+    items[slot(owner)] = CommentToken("\n" + rest, CommentMark(0), None)
+
+
+def _put(mapping: Any, key: str, value: Any, order: Sequence[str] = HANDOVER_KEYS) -> None:
+    """Set a key, inserting a new one after the keys that come before it in `order`."""
+    if key in mapping:
+        mapping[key] = value
+        return
+    rank = order.index(key)
+    keys = list(mapping.keys())
+    position = 0
+    for i, existing in enumerate(keys):
+        if existing in order and order.index(existing) < rank:
+            position = i + 1
+    mapping.insert(position, key, value)
+    if position == len(keys) and keys:
+        _carry_trailing_comment(mapping, keys[-1], key)
+
+
+def _append(sequence: Any, item: Any) -> None:
+    sequence.append(item)
+    if len(sequence) > 1:
+        _carry_trailing_comment(sequence, len(sequence) - 2, len(sequence) - 1)
+
+
+def _day(value: date) -> date:
+    # A new object each time: ruamel writes one object used twice as an &anchor / *alias.
+    return date(value.year, value.month, value.day)
+
+
+def _read(path: Path) -> tuple[bytes, str]:
+    try:
+        before = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such data file") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read the data file: {exc.strerror or exc}") from None
+    try:
+        return before, before.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from None
+
+
+def plan(path: Path, change: Callable[[Any], None]) -> Planned:
+    """Read and validate the file, apply `change` to its round-trip tree, validate the result."""
+    before, text = _read(path)
+    parse(text, str(path))  # the file must be valid before we touch it
+    yaml = _yaml(text)
+    document = yaml.load(text)
+    change(document)
+    out = io.StringIO()
+    yaml.dump(document, out)
+    after = out.getvalue()
+    try:
+        parse(after, str(path))
+    except DataFileError as exc:
+        raise DataFileError(
+            f"{path}: the edit would make the file invalid; nothing written:",
+            *(f"  {line}" for line in exc.lines),
+        ) from None
+    return Planned(path, before, after)
+
+
+def _handover(document: Any, hid: str) -> Any:
+    for handover in document["handovers"]:
+        if handover.get("id") == hid:
+            return handover
+    raise EditRefused(f"no handover with id {hid!r} in the file")  # pragma: no cover
+
+
+def _add_source(mapping: Any, source: SourceArgs, order: Sequence[str] = HANDOVER_KEYS) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
+    entry = source.mapping()
+    if entry is None:
+        return
+    if "sources" in mapping and isinstance(mapping["sources"], list):
+        _append(mapping["sources"], entry)
+    else:
+        _put(mapping, "sources", CommentedSeq([entry]), order)
+
+
+def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Callable[[Any], None]:
+    def change(document: Any) -> None:
+        handover = _handover(document, hid)
+        if handover.get("completed") is not None:
+            raise EditRefused(
+                f"{hid} is already recorded as completed on {handover['completed']}; "
+                "edit the file by hand to change it"
+            )
+        _put(handover, "completed", _day(on))
+        if note:
+            old = handover.get("notes")
+            _put(handover, "notes", f"{str(old).rstrip()} {note}" if old else note)
+        _add_source(handover, source)
+
+    return change
+
+
+def postpone(
+    hid: str, to: date, announced: date, reason: str, source: SourceArgs
+) -> Callable[[Any], None]:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def change(document: Any) -> None:
+        handover = _handover(document, hid)
+        if handover.get("completed") is not None:
+            raise EditRefused(f"{hid} is already recorded as completed; it cannot be postponed")
+        revision = CommentedMap()
+        revision["announced"] = _day(announced)
+        revision["deadline"] = _day(to)
+        revision["reason"] = reason
+        _add_source(revision, source, REVISION_KEYS)
+        revisions = handover.get("revisions")
+        if isinstance(revisions, list):
+            _append(revisions, revision)
+        else:
+            _put(handover, "revisions", CommentedSeq([revision]))
+
+    return change
+
+
+@dataclass(frozen=True)
+class NewHandover:
+    id: str
+    name: str
+    from_: str
+    to: str
+    deadline: date
+    aliases: tuple[str, ...] = ()
+    provision: str | None = None
+
+
+def add(new: NewHandover, source: SourceArgs) -> Callable[[Any], None]:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def change(document: Any) -> None:
+        handover = CommentedMap()
+        handover["id"] = new.id
+        handover["name"] = new.name
+        if new.aliases:
+            aliases = CommentedSeq(new.aliases)
+            aliases.fa.set_flow_style()
+            handover["aliases"] = aliases
+        handover["from"] = new.from_
+        handover["to"] = new.to
+        if new.provision:
+            handover["provision"] = new.provision
+        handover["deadline"] = _day(new.deadline)
+        _add_source(handover, source)
+        handovers = document.get("handovers")
+        if isinstance(handovers, CommentedSeq):
+            if not handovers:
+                handovers.fa.set_block_style()  # `handovers: []` becomes a block list
+            _append(handovers, handover)
+        else:
+            document["handovers"] = CommentedSeq([handover])
+
+    return change
