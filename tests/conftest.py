@@ -24,6 +24,13 @@ def installed_command() -> str:
     return str(script)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the dataset cache of every test run (in-process and subprocess) out of ~/.cache."""
+    os.environ["HANDOVER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("HANDOVER_CACHE", None)
+
+
 @pytest.fixture
 def invoke() -> Callable[..., Result]:
     """Run the CLI in-process through click's CliRunner; stdout and stderr kept apart."""

@@ -44,11 +44,23 @@ def data_path(option: str | None) -> Path:
 
 
 def load(path: Path) -> Dataset:
-    """Load and validate a data file. Raises DataFileError listing every problem."""
-    return parse(read_text(path), str(path))
+    """Load and validate a data file. Raises DataFileError listing every problem.
+
+    A valid file's dataset is cached (see cache.py), keyed by the file's exact bytes: a second
+    run on an unchanged file skips the YAML parse and the rules."""
+    from handover import cache
+
+    data = read_bytes(path)
+    key = cache.key(data)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    dataset = parse(decode(data, str(path)), str(path))
+    cache.put(key, dataset)
+    return dataset
 
 
-def read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
     name = str(path)
     try:
         with open(path, "rb") as handle:
@@ -67,6 +79,10 @@ def read_text(path: Path) -> str:
         raise DataFileError(f"{name}: cannot read the data file: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
         raise DataFileError(f"{name}: data files are limited to {MAX_BYTES // 1024 // 1024} MiB")
+    return data
+
+
+def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -119,7 +135,21 @@ class _Located:
 
 
 def parse(text: str, filename: str) -> Dataset:
-    """Validate data-file text. Raises DataFileError with FILE:LINE:COL lines, sorted."""
+    """Validate data-file text. Raises DataFileError with FILE:LINE:COL lines, sorted.
+
+    Python's cyclic garbage collector is paused throughout: building and validating a large
+    tree with it running is superlinear (it walks the growing heap again and again), and a
+    YAML tree has no cycles for it to find (recursive aliases are refused)."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(text, filename)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _parse(text: str, filename: str) -> Dataset:
     import yaml
 
     if not text.strip():
@@ -129,8 +159,6 @@ def parse(text: str, filename: str) -> Dataset:
         )
     loader_cls = _loader_class()
     loader = loader_cls(text)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # building a large tree with the cyclic collector running is superlinear
     try:
         raw = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -152,8 +180,6 @@ def parse(text: str, filename: str) -> Dataset:
         raise DataFileError(f"{filename}: the YAML is nested too deeply") from None
     finally:
         loader.dispose()
-        if gc_was_enabled:
-            gc.enable()
     located = [
         _Located(mark.line + 1, mark.column + 1, f"duplicate key {key!r}")
         for key, mark in loader_cls.duplicates

@@ -93,7 +93,9 @@ TimeZone = Annotated[str, AfterValidator(_check_timezone), Field(description="IA
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    # defer_build: the validators are built on first use, not at import, so that commands
+    # that never validate (--help, a cached dataset) do not pay for them.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
 
 class Source(_Model):
