@@ -302,3 +302,30 @@ def test_shipped_file_is_what_the_command_reads_by_default(invoke: Callable[...,
     default = invoke("export", "--date", "2020-11-20").stdout
     explicit = invoke("--data", str(SHIPPED), "export", "--date", "2020-11-20").stdout
     assert default == explicit
+
+
+def test_help_lists_every_command_with_its_own_one_line_help() -> None:
+    import click
+
+    from handover.cli import COMMANDS, cli
+
+    ctx = click.Context(cli)
+    for name, (_, short) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None, name
+        assert command.get_short_help_str(limit=200) == short, name
+
+
+def test_help_imports_no_command_and_no_heavy_library() -> None:
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from handover.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pydantic', 'yaml', 'rich', 'dateutil', 'handover.commands.query',"
+        " 'handover.models', 'importlib.metadata') if m in sys.modules]\n"
+        "print(heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip() == "[]"

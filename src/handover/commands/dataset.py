@@ -1,0 +1,43 @@
+"""validate and schema: keeping a dataset."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from handover.commands.common import (
+    App,
+    emit,
+    pass_app,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@click.command()
+@click.argument("file", required=False, metavar="[FILE]")
+@pass_app
+def validate(app: App, file: str | None) -> None:
+    """Check a data file (default: the one --data names); list every problem, FILE:LINE:COL."""
+    from handover.loader import data_path, load
+
+    path = data_path(file or app.data_option)
+    dataset = load(path)
+    revisions = sum(len(h.revisions) for h in dataset.handovers)
+    sources = len(dataset.agreement.sources) + sum(
+        len(h.sources) + sum(len(r.sources) for r in h.revisions) for h in dataset.handovers
+    )
+    counts = [(len(dataset.handovers), "handover"), (revisions, "revision"), (sources, "source")]
+    summary = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts)
+    click.echo(f"{path}: valid: agreement {dataset.agreement.id}, {summary}")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the data file (for editors that check YAML as you type)."""
+    from handover.models import json_schema
+    from handover.output.json import render as render_json
+
+    emit(render_json(json_schema()))

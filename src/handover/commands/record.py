@@ -1,0 +1,154 @@
+"""record complete|postpone|add: put news into the data file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from handover.commands.common import (
+    App,
+    DateParam,
+    data_option,
+    emit,
+    note,
+    pass_app,
+)
+from handover.errors import UsageProblem
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from handover.dates import DateSpec
+
+F = Callable[..., Any]
+
+
+@click.group()
+def record() -> None:
+    """Record news into the data file named by --data or HANDOVER_DATA.
+
+    Comments and formatting of everything else are kept; the result is validated before it
+    is written, atomically. --dry-run shows the change as a diff and writes nothing.
+    """
+
+
+def _editable(app: App) -> Path:
+    from pathlib import Path
+
+    if not app.data_option:
+        raise UsageProblem(
+            "record edits the file named by --data FILE or HANDOVER_DATA; "
+            "the dataset bundled with the program is read-only"
+        )
+    return Path(app.data_option)
+
+
+def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:
+    from handover.edit import plan
+
+    planned = plan(path, change)
+    if dry_run:
+        emit(planned.diff())
+        return
+    planned.write()
+    note(f"updated {path}")
+
+
+def source_options(command: F) -> F:
+    command = click.option("--publisher", metavar="TEXT", help="Who reported it.")(command)
+    return click.option("--source", metavar="URL", help="Where it was reported.")(command)
+
+
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing."
+)
+
+
+@record.command("complete")
+@click.argument("name")
+@click.option("--on", "on", type=DateParam(), required=True, metavar="DATE", help="Completed on.")
+@source_options
+@click.option("--note", metavar="TEXT", help="A sentence to add to the notes.")
+@dry_run_option
+@data_option
+@pass_app
+def record_complete(
+    app: App,
+    name: str,
+    on: DateSpec,
+    source: str | None,
+    publisher: str | None,
+    note: str | None,
+    dry_run: bool,
+) -> None:
+    """Record that the handover NAME was completed."""
+    from handover.edit import SourceArgs, complete
+
+    path = _editable(app)
+    (hid,) = app.resolve([name])
+    _apply(path, complete(hid, app.as_of(on), SourceArgs(source, publisher), note), dry_run)
+
+
+@record.command("postpone")
+@click.argument("name")
+@click.option("--to", "to", type=DateParam(), required=True, metavar="DATE", help="New deadline.")
+@click.option("--announced", type=DateParam(), required=True, metavar="DATE", help="Announced on.")
+@click.option("--reason", required=True, metavar="TEXT", help="Why, as reported.")
+@source_options
+@dry_run_option
+@data_option
+@pass_app
+def record_postpone(
+    app: App,
+    name: str,
+    to: DateSpec,
+    announced: DateSpec,
+    reason: str,
+    source: str | None,
+    publisher: str | None,
+    dry_run: bool,
+) -> None:
+    """Record that the deadline of NAME moved."""
+    from handover.edit import SourceArgs, postpone
+
+    path = _editable(app)
+    (hid,) = app.resolve([name])
+    change = postpone(
+        hid, app.as_of(to), app.as_of(announced), reason, SourceArgs(source, publisher)
+    )
+    _apply(path, change, dry_run)
+
+
+@record.command("add")
+@click.argument("handover_id", metavar="ID")
+@click.option("--name", required=True, metavar="TEXT", help="Name of the area.")
+@click.option("--from", "from_", required=True, metavar="PARTY", help="Party handing over.")
+@click.option("--to", "to", required=True, metavar="PARTY", help="Party receiving.")
+@click.option("--deadline", type=DateParam(), required=True, metavar="DATE", help="Deadline.")
+@click.option("--alias", "aliases", multiple=True, metavar="TEXT", help="Another name (repeat).")
+@click.option("--provision", metavar="TEXT", help="Where the agreement says it.")
+@source_options
+@dry_run_option
+@data_option
+@pass_app
+def record_add(
+    app: App,
+    handover_id: str,
+    name: str,
+    from_: str,
+    to: str,
+    deadline: DateSpec,
+    aliases: tuple[str, ...],
+    provision: str | None,
+    source: str | None,
+    publisher: str | None,
+    dry_run: bool,
+) -> None:
+    """Add a new handover with the id ID."""
+    from handover.edit import NewHandover, SourceArgs, add
+
+    path = _editable(app)
+    new = NewHandover(handover_id, name, from_, to, app.as_of(deadline), tuple(aliases), provision)
+    _apply(path, add(new, SourceArgs(source, publisher)), dry_run)
