@@ -65,12 +65,18 @@ def get(cache_key: str) -> Dataset | None:
     header, _, payload = blob.partition(b"\n")
     if header != hashlib.sha256(payload).hexdigest().encode():
         return None  # truncated or altered: ignore it, the file is parsed again
+    import gc
     import json
 
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # as in loader.parse: building a large tree with it running is superlinear
     try:
         return _dataset(json.loads(payload))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # not what put() writes: ignore it
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def put(cache_key: str, dataset: Dataset) -> None:

@@ -7,12 +7,10 @@ problem's path is mapped to the longest recorded prefix.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +28,9 @@ MAX_ALIAS_NODES = 10_000  # nodes reached through YAML aliases ("billion laughs"
 
 def bundled_path() -> Path:
     """The copy of data/handover.yaml shipped inside the package (or the source tree's)."""
-    packaged = Path(str(resources.files("handover").joinpath("data/handover.yaml")))
+    # The wheel puts it beside this module (importlib.resources would cost ~10 ms of imports
+    # at every start for the same answer: the package is always a plain folder here).
+    packaged = Path(__file__).resolve().parent / "data" / "handover.yaml"
     if packaged.is_file():
         return packaged
     # An editable install runs from the source tree, where the file sits at the top level.
@@ -52,11 +52,13 @@ def load(path: Path) -> Dataset:
 
     data = read_bytes(path)
     key = cache.key(data)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    dataset = parse(decode(data, str(path)), str(path))
-    cache.put(key, dataset)
+    dataset = cache.get(key)
+    if dataset is None:
+        dataset = parse(decode(data, str(path)), str(path))
+        cache.put(key, dataset)
+    # The dataset lives as long as the process: move it out of the collector's way, so that
+    # answering (which allocates a row per handover) does not re-scan it again and again.
+    gc.freeze()
     return dataset
 
 
@@ -239,6 +241,8 @@ _TYPE_WORDS = {
 
 
 def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+    import difflib
+
     from handover.models import Problem, _describe, keys_of, model_at
 
     problems = []

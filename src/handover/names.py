@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -70,6 +69,8 @@ class NameIndex:
 
     def suggest(self, query: str, limit: int = 3) -> list[Match]:
         """The closest spellings to `query`, at most one per handover, best first."""
+        import difflib
+
         close = difflib.get_close_matches(fold(query), list(self._by_key), n=limit * 4, cutoff=0.6)
         seen: set[str] = set()
         out: list[Match] = []
