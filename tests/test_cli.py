@@ -324,7 +324,8 @@ def test_help_imports_no_command_and_no_heavy_library() -> None:
         "from handover.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('pydantic', 'yaml', 'rich', 'dateutil', 'handover.commands.query',"
-        " 'handover.models', 'importlib.metadata') if m in sys.modules]\n"
+        " 'handover.models', 'importlib.metadata', 'shutil', 'handover.commands.common')"
+        " if m in sys.modules]\n"
         "print(heavy, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -8,15 +8,14 @@ handover/commands/ and is imported when it runs; its one-line help is listed her
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
 from typing import Any, NoReturn
 
 import click
-
-from handover.commands.common import App
-from handover.errors import DataFileError, HandoverError
 
 # name -> (module, one-line help), in the order of DESIGN section 3.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -78,19 +77,40 @@ class HandoverGroup(click.Group):
         except click.ClickException as exc:
             click.echo(f"handover: error: {_one_line(exc.format_message())}", err=True)
             sys.exit(exc.exit_code)
-        except HandoverError as exc:
+        except click.Abort:
+            click.echo("handover: aborted", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            from handover.errors import DataFileError, HandoverError
+
+            if not isinstance(exc, HandoverError):
+                raise
             # Data-file messages start with the file's name; the others get the program's.
             prefix = "" if isinstance(exc, DataFileError) else "handover: error: "
             for line in exc.lines:
                 click.echo(prefix + line, err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("handover: aborted", err=True)
-            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
 
-@click.group(cls=HandoverGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _help_width() -> int:
+    """The width click gives --help (terminal columns, at most 80, less 2, at least 50),
+    worked out without importing shutil (and with it bz2, lzma and more) just to draw it."""
+    columns = 80
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        stdout = sys.__stdout__
+        if stdout is not None:
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                columns = os.get_terminal_size(stdout.fileno()).columns
+    return max(min(columns, 80) - 2, 50)
+
+
+@click.group(
+    cls=HandoverGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "terminal_width": _help_width()},
+)
 @click.option(
     "--data",
     metavar="FILE",
@@ -105,6 +125,8 @@ def cli(ctx: click.Context, data: str | None) -> None:
     Every answer is as of a date (--date, default today in the agreement's time zone):
     nothing announced or completed after that date is visible.
     """
+    from handover.commands.common import App
+
     ctx.ensure_object(App).data_option = data
 
 
