@@ -11,13 +11,19 @@ from pathlib import Path
 from handover.errors import DataFileError
 
 
-def write_atomic(path: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
+def write_atomic(
+    path: Path,
+    data: bytes,
+    before_replace: Callable[[], None] | None = None,
+    durable: bool = True,
+) -> None:
     """Temporary file in the same folder, write, flush, fsync, keep the old file's mode,
     rename over the target, fsync the folder. On any error the temporary file is removed,
     the target is untouched, and DataFileError (exit 1) says what went wrong.
 
     `before_replace` runs just before the rename and may raise to call the write off (for
-    example when the target changed since it was read)."""
+    example when the target changed since it was read). `durable=False` skips the fsyncs,
+    for files whose loss in a crash costs nothing (the cache, which checks its entries)."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
         mode = os.stat(path).st_mode & 0o7777
@@ -33,12 +39,15 @@ def write_atomic(path: Path, data: bytes, before_replace: Callable[[], None] | N
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
         if before_replace is not None:
             before_replace()
         os.replace(tmp_name, path)
         tmp_name = None
+        if not durable:
+            return
         with contextlib.suppress(OSError):  # not every platform can fsync a folder
             dir_fd = os.open(folder, os.O_RDONLY)
             try:
