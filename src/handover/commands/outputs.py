@@ -53,9 +53,7 @@ def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> Non
 
         data = render_csv((r.record() for r in chosen), FIELDS).encode()
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else emit(data.decode())
-        sys.stdout.flush()
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
     else:
         from pathlib import Path
 
