@@ -56,9 +56,6 @@ def load(path: Path) -> Dataset:
     if dataset is None:
         dataset = parse(decode(data, str(path)), str(path))
         cache.put(key, dataset)
-    # The dataset lives as long as the process: move it out of the collector's way, so that
-    # answering (which allocates a row per handover) does not re-scan it again and again.
-    gc.freeze()
     return dataset
 
 

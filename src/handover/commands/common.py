@@ -30,9 +30,14 @@ class App:
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
+            import gc
+
             from handover.loader import data_path, load
 
             self._dataset = load(data_path(self.data_option))
+            # It lives as long as this process: move it out of the collector's way, so that
+            # answering (a row per handover) does not re-scan it again and again.
+            gc.freeze()
         return self._dataset
 
     def as_of(self, spec: DateSpec | None) -> date:
