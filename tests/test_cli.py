@@ -239,6 +239,9 @@ def test_data_before_or_after_the_command_and_from_the_environment(
     ):
         result = invoke(*args, "--date", "2021-03-02", env=env)
         assert [r["id"] for r in records(result.stdout)] == ["hill"], args
+    assert invoke("validate", "--data", path).stdout.startswith(f"{path}: valid")
+    dry = invoke("record", "--data", path, "complete", "hill", "--on", "2021-03-09", "--dry-run")
+    assert "+    completed: 2021-03-09" in dry.stdout.splitlines()
 
 
 # --- errors: one clear line on stderr, the documented exit code, no traceback -------------

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from handover.commands.common import (
-    App,
-    emit,
-    pass_app,
-)
-
-if TYPE_CHECKING:
-    pass
+from handover.commands.common import App, data_option, emit, pass_app
 
 
 @click.command()
 @click.argument("file", required=False, metavar="[FILE]")
+@data_option
 @pass_app
 def validate(app: App, file: str | None) -> None:
     """Check a data file (default: the one --data names); list every problem, FILE:LINE:COL."""

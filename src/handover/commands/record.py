@@ -26,6 +26,7 @@ F = Callable[..., Any]
 
 
 @click.group()
+@data_option
 def record() -> None:
     """Record news into the data file named by --data or HANDOVER_DATA.
 
