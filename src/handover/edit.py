@@ -19,7 +19,7 @@ from typing import Any
 
 from handover.atomic import write_atomic
 from handover.errors import DataFileError, HandoverError
-from handover.loader import parse
+from handover.loader import decode, parse, read_bytes
 
 # The order of a handover's keys in DESIGN section 1: new keys go where they belong.
 HANDOVER_KEYS = (
@@ -192,22 +192,10 @@ def _day(value: date) -> date:
     return date(value.year, value.month, value.day)
 
 
-def _read(path: Path) -> tuple[bytes, str]:
-    try:
-        before = path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: no such data file") from None
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read the data file: {exc.strerror or exc}") from None
-    try:
-        return before, before.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: the file is not UTF-8 text; save it as UTF-8") from None
-
-
 def plan(path: Path, change: Callable[[Any], None]) -> Planned:
     """Read and validate the file, apply `change` to its round-trip tree, validate the result."""
-    before, text = _read(path)
+    before = read_bytes(path)  # the same limits and messages as every other command
+    text = decode(before, str(path))
     parse(text, str(path))  # the file must be valid before we touch it
     yaml = _yaml(text)
     document = yaml.load(text)
