@@ -126,18 +126,23 @@ def note(text: str) -> None:
     click.echo(text, err=True)
 
 
-def emit_rows(rows: Sequence[Row], fmt: str, table: str, heading: str) -> None:
-    """CSV, JSON or a table; `table` names the renderer in output/table.py, imported (with
-    rich) only when a table is asked for."""
+def rows_text(rows: Sequence[Row], fmt: str) -> str:
+    """The rows as CSV or JSON, the fields of DESIGN section 3 in order."""
     if fmt == "csv":
         from handover.output.csv import render as render_csv
         from handover.timeline import FIELDS
 
-        emit(render_csv((r.record() for r in rows), FIELDS))
-    elif fmt == "json":
-        from handover.output.json import render as render_json
+        return render_csv((r.record() for r in rows), FIELDS)
+    from handover.output.json import render as render_json
 
-        emit(render_json([r.record() for r in rows]))
+    return render_json([r.record() for r in rows])
+
+
+def emit_rows(rows: Sequence[Row], fmt: str, table: str, heading: str) -> None:
+    """CSV, JSON or a table; `table` names the renderer in output/table.py, imported (with
+    rich) only when a table is asked for."""
+    if fmt in ("csv", "json"):
+        emit(rows_text(rows, fmt))
     else:
         from handover.output import table as tables
 

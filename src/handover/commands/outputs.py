@@ -17,6 +17,7 @@ from handover.commands.common import (
     headline,
     note,
     pass_app,
+    rows_text,
 )
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 @pass_app
 def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> None:
     """Every handover as of a date: CSV, JSON, iCalendar or Markdown."""
-    from handover.timeline import FIELDS, rows
+    from handover.timeline import rows
 
     as_of = app.as_of(when)
     chosen = rows(app.dataset(), as_of)
@@ -44,14 +45,8 @@ def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> Non
         from handover.output.markdown import render as render_md
 
         data = render_md(chosen, headline(app, "Handovers", as_of)).encode()
-    elif fmt == "json":
-        from handover.output.json import render as render_json
-
-        data = render_json([r.record() for r in chosen]).encode()
     else:
-        from handover.output.csv import render as render_csv
-
-        data = render_csv((r.record() for r in chosen), FIELDS).encode()
+        data = rows_text(chosen, fmt).encode()  # the same CSV and JSON as status
     if output is None:
         click.echo(data, nl=False)  # bytes go to the binary stream as they are
     else:
