@@ -7,6 +7,7 @@ problem's path is mapped to the longest recorded prefix.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from collections.abc import Iterator
@@ -93,9 +94,10 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
+@functools.cache
 def _loader_class() -> Any:
     """A safe loader that keeps dates as text (the models parse them strictly) and notes
-    duplicate keys instead of silently keeping the last one."""
+    duplicate keys instead of silently keeping the last one. Built once per process."""
     import yaml
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -106,13 +108,16 @@ def _loader_class() -> Any:
             for first, resolvers in base.yaml_implicit_resolvers.items()
         }
 
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.duplicates: list[tuple[str, Any]] = []
+
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             mapping = super().construct_mapping(node, deep=deep)
             if len(mapping) != len(node.value):
                 self.duplicates.extend(_duplicate_keys(node))
             return mapping
 
-    Loader.duplicates = []
     return Loader
 
 
@@ -156,8 +161,7 @@ def _parse(text: str, filename: str) -> Dataset:
             f"{filename}:1:1: the file is empty; expected a mapping with the keys "
             "schema, agreement and handovers"
         )
-    loader_cls = _loader_class()
-    loader = loader_cls(text)
+    loader = _loader_class()(text)
     try:
         raw = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -181,15 +185,15 @@ def _parse(text: str, filename: str) -> Dataset:
         loader.dispose()
     located = [
         _Located(mark.line + 1, mark.column + 1, f"duplicate key {key!r}")
-        for key, mark in loader_cls.duplicates
+        for key, mark in loader.duplicates
     ]
     if "*" in text or "&" in text:  # only files with anchors or aliases pay for the walk
-        expanded = _expanded_size(raw)
+        expanded, unique = _sizes(raw)
         if expanded < 0:
             raise DataFileError(
                 f"{filename}: a YAML alias refers to itself (a recursive structure)"
             )
-        if expanded > _unique_size(raw) + MAX_ALIAS_NODES:
+        if expanded > unique + MAX_ALIAS_NODES:
             raise DataFileError(
                 f"{filename}: YAML aliases expand to more than {MAX_ALIAS_NODES} extra values; "
                 "write the data out instead of using anchors and aliases"
@@ -332,10 +336,12 @@ def _locate(problem: Problem, marks: dict[DataPath, tuple[Any, Any]]) -> _Locate
     return _Located(mark.line + 1, mark.column + 1, message)
 
 
-def _expanded_size(raw: object) -> int:
-    """How many values the document holds once aliases are expanded (memoised, no recursion);
-    -1 for a structure that contains itself."""
+def _sizes(raw: object) -> tuple[int, int]:
+    """How many values the document holds once aliases are expanded, and how many it holds
+    as written (each shared value once): one memoised walk, no recursion. The expanded
+    size is -1 for a structure that contains itself."""
     sizes: dict[int, int] = {}
+    unique = 1
     stack: list[tuple[object, bool]] = [(raw, False)]
     on_path: set[int] = set()
     while stack:
@@ -347,27 +353,13 @@ def _expanded_size(raw: object) -> int:
         if done:
             on_path.discard(key)
             sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            unique += len(children)
             continue
         if key in sizes:
             continue
         if key in on_path:
-            return -1  # a recursive alias
+            return -1, unique  # a recursive alias
         on_path.add(key)
         stack.append((obj, True))
         stack.extend((c, False) for c in children if isinstance(c, dict | list))
-    return sizes.get(id(raw), 1)
-
-
-def _unique_size(raw: object) -> int:
-    seen: set[int] = set()
-    stack = [raw]
-    count = 1
-    while stack:
-        obj = stack.pop()
-        if not isinstance(obj, dict | list) or id(obj) in seen:
-            continue
-        seen.add(id(obj))
-        values = obj.values() if isinstance(obj, dict) else obj
-        count += len(values)
-        stack.extend(values)
-    return count
+    return sizes.get(id(raw), 1), unique
