@@ -171,9 +171,6 @@ class Dataset(_Model):
             raise ValueError("; ".join(f"{format_path(p.path)}: {p.message}" for p in problems))
         return self
 
-    def agreed(self, handover: Handover) -> date:
-        return handover.agreed or self.agreement.signed
-
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the data file, for editors (yaml-language-server) and other tools."""

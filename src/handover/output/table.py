@@ -7,7 +7,7 @@ wrap between words instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING
 
 from rich import box
@@ -73,17 +73,18 @@ class _Fitted:
             yield table
             return
         for row_cells in self.cells:
-            grid = Table.grid(padding=(0, 2))
-            grid.add_column(style="bold", no_wrap=True)
-            grid.add_column()
-            for header, value in zip(self.headers, row_cells, strict=True):
-                grid.add_row(header, value)
-            yield grid
+            yield _pairs(zip(self.headers, row_cells, strict=True))
             yield Text("")
 
 
-def _table(headers: Sequence[str], cells: Sequence[Sequence[str | Text]]) -> _Fitted:
-    return _Fitted(headers, cells)
+def _pairs(pairs: Iterable[tuple[str, str | Text]]) -> Table:
+    """A block of "name  value" lines: names bold and never wrapped, values wrapping."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for name, value in pairs:
+        grid.add_row(name, value)
+    return grid
 
 
 def _status(r: Row) -> Text:
@@ -91,7 +92,7 @@ def _status(r: Row) -> Text:
 
 
 def status_table(rows: Sequence[Row]) -> _Fitted:
-    return _table(
+    return _Fitted(
         ["Handover", "Status", "Deadline", "Completed", "Notes"],
         [
             [
@@ -107,7 +108,7 @@ def status_table(rows: Sequence[Row]) -> _Fitted:
 
 
 def delays_table(rows: Sequence[Row]) -> _Fitted:
-    return _table(
+    return _Fitted(
         ["Handover", "Status", "Original", "Deadline", "Slip", "Completed", "Delay"],
         [
             [
@@ -148,9 +149,6 @@ def _source_line(source: Source) -> Text:
 def show(r: Row, dataset: Dataset) -> list[RenderableType]:
     """The whole record of one handover as of a date, with the sources behind every date."""
     h = r.handover
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
     facts: list[tuple[str, str | Text]] = [
         ("Status", _status(r)),
         ("Notes", summary(r)),
@@ -162,12 +160,10 @@ def show(r: Row, dataset: Dataset) -> list[RenderableType]:
         ("Completed", r.completed.isoformat() if r.completed else "-"),
         ("Aliases", ", ".join(h.aliases) or "-"),
     ]
-    for key, value in facts:
-        grid.add_row(key, value)
     out: list[RenderableType] = [
         title(f"{h.name} ({h.id}) as of {r.as_of.isoformat()}"),
         Text(dataset.agreement.title, style="italic"),
-        grid,
+        _pairs(facts),
     ]
     if h.notes:
         out += [title("About"), Text(h.notes)]
