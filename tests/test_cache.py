@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from handover import cache, loader
+from handover import cache, library
 from handover.errors import DataFileError
-from handover.loader import load
+from handover.library import load
 from handover.models import Dataset
 from handover.timeline import Status, rows
 
@@ -37,7 +37,7 @@ def refuse_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(text: str, filename: str) -> Dataset:
         raise AssertionError("parsed although the cache should have answered")
 
-    monkeypatch.setattr(loader, "parse", fail)
+    monkeypatch.setattr(library, "_parse", fail)
 
 
 def test_second_load_comes_from_the_cache(

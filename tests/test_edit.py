@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from handover.edit import NewHandover, SourceArgs, add, complete, plan, postpone
 from handover.errors import DataFileError
-from handover.loader import load
+from handover.library import load
 
 from .conftest import SHIPPED, installed_command
 

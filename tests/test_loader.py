@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from handover.errors import DataFileError
-from handover.loader import bundled_path, load
+from handover.library import bundled_path, load
 
 from .conftest import MINIMAL, SHIPPED, write
 

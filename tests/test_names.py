@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handover.errors import UsageProblem
-from handover.loader import load
+from handover.errors import UsageError
+from handover.library import load
 from handover.names import NameIndex, fold, lookup
 
 from .conftest import SHIPPED
@@ -50,7 +50,7 @@ def test_letters_that_do_not_decompose_are_folded() -> None:
 
 
 def test_unknown_name_suggests_the_closest(index: NameIndex) -> None:
-    with pytest.raises(UsageProblem) as caught:
+    with pytest.raises(UsageError) as caught:
         lookup(index, "kalbajr")
     assert caught.value.exit_code == 2
     assert "unknown handover 'kalbajr'" in str(caught.value)
@@ -58,7 +58,7 @@ def test_unknown_name_suggests_the_closest(index: NameIndex) -> None:
 
 
 def test_unknown_name_with_nothing_close_lists_the_known(index: NameIndex) -> None:
-    with pytest.raises(UsageProblem, match="known handovers: aghdam, kalbajar, lachin"):
+    with pytest.raises(UsageError, match="known handovers: aghdam, kalbajar, lachin"):
         lookup(index, "zzzzzz")
 
 

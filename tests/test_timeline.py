@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handover.loader import load
+from handover.library import load
 from handover.models import Agreement, Dataset, Handover
 from handover.timeline import Status, deadline_as_of, delays, row, rows, upcoming
 
@@ -104,7 +104,7 @@ def test_nothing_after_the_date_changes_the_answer(
     pair: tuple[Agreement, Handover], as_of: date, later: int, shift: int
 ) -> None:
     agreement, handover = pair
-    before = row(handover, agreement, as_of).record()
+    before = row(handover, agreement, as_of).fields()
     # Announce one more revision after D, and move a completion that lies after D further out.
     extra = {
         "announced": (
@@ -120,7 +120,7 @@ def test_nothing_after_the_date_changes_the_answer(
     elif handover.completed is None:
         data["completed"] = (as_of + timedelta(days=later)).isoformat()
     changed = Handover.model_validate(data)
-    assert row(changed, agreement, as_of).record() == before
+    assert row(changed, agreement, as_of).fields() == before
 
 
 @given(handovers(), as_of_dates)

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handover.errors import DataFileError
-from handover.loader import MAX_BYTES, load, parse
+from handover.library import load, parse
 from handover.models import json_schema
+from handover.reading import MAX_BYTES
 
 from .conftest import ROOT, SHIPPED
 

@@ -2,28 +2,47 @@
 
 Where: $HANDOVER_CACHE_DIR, else $XDG_CACHE_HOME/handover, else ~/.cache/handover;
 HANDOVER_CACHE=off turns it off. An entry is keyed by a SHA-256 of the data file's exact bytes
-and of the code that validates it (models, loader, names), so an edited file or a changed
-program never meets an old entry. An entry holds the validated dataset as JSON behind a
-SHA-256 of that JSON: an entry that is truncated, altered or unreadable is ignored (and
-written again). A sound entry is turned back into models with `model_construct`, without
-running the validators again: the checksum and the key vouch for it, and skipping pydantic's
-validator build is most of what makes a cached run cheap. JSON, not pickle: reading the cache
-never runs code. Writing is atomic; a cache that cannot be written is skipped silently.
+and of the code that reads and validates it, so an edited file or a changed program never
+meets an old entry. An entry holds the validated dataset as JSON behind a SHA-256 of that
+JSON: an entry that is truncated, altered or unreadable is ignored (and written again).
+
+A sound entry is turned back into models with `model_construct`, without running the
+validators again: skipping pydantic's validator build is most of what makes a cached run
+cheap. The rebuild is derived from the models' own field definitions (`model_fields` and
+their annotations), never written field by field, so a field added to a model round-trips
+with no change here; a key the models do not know, or a value of the wrong JSON type, makes
+the entry a miss. JSON, not pickle: reading the cache never runs code.
+
+Entries used within the last day are not touched again; others get their time stamp renewed
+when used. At most once a process, after writing, entries unused for MAX_AGE_DAYS are removed,
+and the least recently used go until the folder holds at most MAX_TOTAL_BYTES.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
+import time
+import types
+from collections.abc import Callable
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-if TYPE_CHECKING:
-    from handover.models import Dataset
+from pydantic import BaseModel
 
-_CODE = ("models.py", "loader.py", "names.py", "cache.py")
-FORMAT = b"handover-cache 1\n"
+from handover.atomic import write_atomic
+from handover.errors import HandoverError
+from handover.models import Dataset
+
+FORMAT = b"handover-cache 2\n"
+MAX_AGE_DAYS = 30
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+_DAY = 24 * 60 * 60
+_pruned = False
 
 
 def directory() -> Path | None:
@@ -36,15 +55,20 @@ def directory() -> Path | None:
     return Path(base) / "handover"
 
 
-def key(data: bytes) -> str:
+@cache
+def _code_digest() -> bytes:
+    """A digest of every module at the package's top level: the code that reads, validates
+    and rebuilds a dataset lives there (commands/ and output/ only render it)."""
     digest = hashlib.sha256(FORMAT)
-    here = Path(__file__).parent
-    for name in _CODE:
-        try:
-            digest.update((here / name).read_bytes())
-        except OSError:
-            digest.update(name.encode())
-    digest.update(b"\0")
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(module.read_bytes())
+    return digest.digest()
+
+
+def key(data: bytes) -> str:
+    digest = hashlib.sha256(_code_digest())
     digest.update(data)
     return digest.hexdigest()
 
@@ -65,93 +89,142 @@ def get(cache_key: str) -> Dataset | None:
     header, _, payload = blob.partition(b"\n")
     if header != hashlib.sha256(payload).hexdigest().encode():
         return None  # truncated or altered: ignore it, the file is parsed again
-    import gc
-    import json
-
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # as in loader.parse: building a large tree with it running is superlinear
     try:
-        return _dataset(json.loads(payload))
+        dataset = rebuild(Dataset, json.loads(payload))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # not what put() writes: ignore it
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    _touch(path)
+    return dataset
 
 
 def put(cache_key: str, dataset: Dataset) -> None:
     path = _entry(cache_key)
     if path is None:
         return
-    from handover.atomic import write_atomic
-    from handover.errors import HandoverError
-
-    payload = dataset.model_dump_json(by_alias=True).encode()
+    payload = dump(dataset)
     blob = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, blob, durable=False)  # a torn entry fails its checksum
     except (OSError, HandoverError):
-        pass  # a cache we cannot write is no cache; the answer is the same
+        return  # a cache we cannot write is no cache; the answer is the same
+    prune(path.parent)
 
 
-def _day(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
+def dump(model: BaseModel) -> bytes:
+    """The JSON an entry holds: the keys as written in a file, only those that were set."""
+    return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
 
 
-def _sources(items: list[dict[str, Any]] | None) -> list[Any]:
-    from handover.models import Source
+# --- models from JSON, derived from the models' definitions ---------------------------------
 
-    return [
-        Source.model_construct(
-            publisher=s.get("publisher"),
-            title=s.get("title"),
-            url=s.get("url"),
-            published=_day(s.get("published")),
-        )
-        for s in items or ()
+Convert = Callable[[Any], Any]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def rebuild(cls: type[M], data: Any) -> M:
+    """A model from the JSON that dump() wrote, built without validation."""
+    result: M = _model_converter(cls)(data)
+    return result
+
+
+@cache
+def _model_converter(cls: type[BaseModel]) -> Convert:
+    plan = [
+        (name, field.alias or name, _converter(field.annotation), field.is_required())
+        for name, field in cls.model_fields.items()
     ]
+    known = {key for _, key, _, _ in plan}
+
+    def convert(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise TypeError(f"expected a mapping for {cls.__name__}")
+        unknown = data.keys() - known
+        if unknown:
+            raise KeyError(f"{cls.__name__} has no key {sorted(unknown)[0]!r}")
+        values = {}
+        for name, key, to_value, required in plan:
+            if key in data:
+                values[name] = to_value(data[key])
+            elif required:
+                raise KeyError(key)
+        return cls.model_construct(**values)  # defaults filled in, as validation would
+
+    return convert
 
 
-def _dataset(data: dict[str, Any]) -> Dataset:
-    """Models from the JSON that put() wrote, built without validation."""
-    from handover.models import Agreement, Dataset, Handover, Revision
+def _converter(annotation: Any) -> Convert:
+    """How to turn a JSON value back into a value of `annotation`."""
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return _converter(args[0])
+    if origin is Union or origin is types.UnionType:
+        options = [a for a in args if a is not type(None)]
+        if len(options) != 1:
+            raise TypeError(f"the cache cannot rebuild {annotation!r}")
+        inner = _converter(options[0])
+        return lambda value: None if value is None else inner(value)
+    if origin is list:
+        item = _converter(args[0])
+        return lambda value: [item(v) for v in _checked(value, list)]
+    if origin is Literal:
+        return lambda value: _literal(value, args)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _model_converter(annotation)
+    if annotation is date:
+        return lambda value: date.fromisoformat(_checked(value, str))
+    if annotation in (str, int, bool):
+        return lambda value: _checked(value, annotation)
+    raise TypeError(f"the cache cannot rebuild {annotation!r}")
 
-    if data["schema"] != 1:
-        raise ValueError("unknown schema")
-    a = data["agreement"]
-    agreement = Agreement.model_construct(
-        id=a["id"],
-        title=a["title"],
-        signed=date.fromisoformat(a["signed"]),
-        timezone=a.get("timezone", "UTC"),
-        parties=list(a["parties"]),
-        notes=a.get("notes"),
-        sources=_sources(a.get("sources")),
-    )
-    handovers = [
-        Handover.model_construct(
-            id=h["id"],
-            name=h["name"],
-            aliases=list(h.get("aliases", ())),
-            from_=h["from"],
-            to=h["to"],
-            provision=h.get("provision"),
-            agreed=_day(h.get("agreed")),
-            deadline=date.fromisoformat(h["deadline"]),
-            revisions=[
-                Revision.model_construct(
-                    announced=date.fromisoformat(r["announced"]),
-                    deadline=date.fromisoformat(r["deadline"]),
-                    reason=r["reason"],
-                    sources=_sources(r.get("sources")),
-                )
-                for r in h.get("revisions", ())
-            ],
-            completed=_day(h.get("completed")),
-            notes=h.get("notes"),
-            sources=_sources(h.get("sources")),
-        )
-        for h in data["handovers"]
-    ]
-    return Dataset.model_construct(schema_=1, agreement=agreement, handovers=handovers)
+
+def _checked(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _literal(value: Any, allowed: tuple[Any, ...]) -> Any:
+    if value not in allowed or type(value) not in {type(a) for a in allowed}:
+        raise ValueError(f"{value!r} is not one of {allowed}")
+    return value
+
+
+# --- keeping the folder bounded ---------------------------------------------------------------
+
+
+def _touch(path: Path) -> None:
+    """Renew an entry's time stamp when used, at most once a day (a write costs more)."""
+    try:
+        if time.time() - path.stat().st_mtime > _DAY:
+            os.utime(path)
+    except OSError:
+        pass
+
+
+def prune(folder: Path) -> None:
+    """Remove entries unused for MAX_AGE_DAYS, then the least recently used until the folder
+    holds at most MAX_TOTAL_BYTES. Runs at most once a process."""
+    global _pruned
+    if _pruned:
+        return
+    _pruned = True
+    now = time.time()
+    entries = []
+    try:
+        for item in os.scandir(folder):
+            if item.name.endswith(".json") and item.is_file(follow_symlinks=False):
+                info = item.stat(follow_symlinks=False)
+                entries.append((info.st_mtime, info.st_size, item.path))
+    except OSError:
+        return
+    entries.sort(reverse=True)  # most recently used first
+    total = 0
+    for mtime, size, entry in entries:
+        total += size
+        if now - mtime > MAX_AGE_DAYS * _DAY or total > MAX_TOTAL_BYTES:
+            with contextlib.suppress(OSError):
+                os.unlink(entry)

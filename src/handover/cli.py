@@ -17,6 +17,8 @@ from typing import Any, NoReturn
 
 import click
 
+from handover.errors import DataFileError, HandoverError
+
 # name -> (module, one-line help), in the order of DESIGN section 3.
 COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("query", "The state of every handover (or the NAMEd ones) as of a date."),
@@ -26,10 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Deadlines that moved, overdue handovers and late completions, largest slip first.",
     ),
     "show": ("query", "Everything about one handover as of a date, with its sources."),
-    "export": ("outputs", "Every handover as of a date: CSV, JSON, iCalendar or Markdown."),
-    "timeline": ("outputs", "A chart of every handover on one date axis, as known on a date."),
+    "export": ("publish", "Every handover as of a date: CSV, JSON, iCalendar or Markdown."),
+    "timeline": ("publish", "A chart of every handover on one date axis, as known on a date."),
     "changes": (
-        "outputs",
+        "publish",
         "What happened in a window: signed, revised, due, missed, completed; oldest first.",
     ),
     "validate": (
@@ -80,11 +82,7 @@ class HandoverGroup(click.Group):
         except click.Abort:
             click.echo("handover: aborted", err=True)
             sys.exit(1)
-        except Exception as exc:
-            from handover.errors import DataFileError, HandoverError
-
-            if not isinstance(exc, HandoverError):
-                raise
+        except HandoverError as exc:
             # Data-file messages start with the file's name; the others get the program's.
             prefix = "" if isinstance(exc, DataFileError) else "handover: error: "
             for line in exc.lines:

@@ -17,34 +17,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
+
 from handover.atomic import write_atomic
-from handover.errors import DataFileError, HandoverError
-from handover.loader import decode, parse, read_bytes
+from handover.errors import DataFileError, EditError
+from handover.library import parse
+from handover.models import Handover, Revision
+from handover.problems import keys_of
+from handover.reading import decode, read_bytes
 
-# The order of a handover's keys in DESIGN section 1: new keys go where they belong.
-HANDOVER_KEYS = (
-    "id",
-    "name",
-    "aliases",
-    "from",
-    "to",
-    "provision",
-    "agreed",
-    "deadline",
-    "revisions",
-    "completed",
-    "notes",
-    "sources",
-)
-
-
-REVISION_KEYS = ("announced", "deadline", "reason", "sources")
-
-
-class EditRefused(HandoverError):
-    """The edit does not fit the data (already completed, say): exit 1, nothing written."""
-
-    exit_code = 1
+# The order of keys in the models (DESIGN section 1's order): new keys go where they belong.
+HANDOVER_KEYS = tuple(keys_of(Handover))
+REVISION_KEYS = tuple(keys_of(Revision))
 
 
 @dataclass(frozen=True)
@@ -53,8 +40,6 @@ class SourceArgs:
     publisher: str | None = None
 
     def mapping(self) -> Any:
-        from ruamel.yaml.comments import CommentedMap
-
         source = CommentedMap()
         if self.publisher:
             source["publisher"] = self.publisher
@@ -113,8 +98,6 @@ def _guess_indent(text: str) -> tuple[int, int]:
 
 
 def _yaml(text: str) -> Any:
-    from ruamel.yaml import YAML
-
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap long lines the edit did not touch
@@ -126,8 +109,6 @@ def _yaml(text: str) -> Any:
 def _tail(container: Any, key: Any) -> tuple[Any, Any]:
     """The deepest last block-style element under container[key]: where ruamel keeps the
     comments and blank lines that follow an entry."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     while True:
         child = container[key]
         if not isinstance(child, CommentedMap | CommentedSeq) or not child:
@@ -142,9 +123,6 @@ def _carry_trailing_comment(container: Any, previous: Any, new: Any) -> None:
     """After appending `new` behind `previous`, move the comment lines and blank lines that
     followed `previous` (they introduce what comes next) behind `new`. An end-of-line
     comment stays on its line."""
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
 
     def slot(owner: Any) -> int:
         return 2 if isinstance(owner, CommentedMap) else 0
@@ -217,12 +195,10 @@ def _handover(document: Any, hid: str) -> Any:
     for handover in document["handovers"]:
         if handover.get("id") == hid:
             return handover
-    raise EditRefused(f"no handover with id {hid!r} in the file")  # pragma: no cover
+    raise EditError(f"no handover with id {hid!r} in the file")  # pragma: no cover
 
 
 def _add_source(mapping: Any, source: SourceArgs, order: Sequence[str] = HANDOVER_KEYS) -> None:
-    from ruamel.yaml.comments import CommentedSeq
-
     entry = source.mapping()
     if entry is None:
         return
@@ -236,7 +212,7 @@ def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Callab
     def change(document: Any) -> None:
         handover = _handover(document, hid)
         if handover.get("completed") is not None:
-            raise EditRefused(
+            raise EditError(
                 f"{hid} is already recorded as completed on {handover['completed']}; "
                 "edit the file by hand to change it"
             )
@@ -252,12 +228,10 @@ def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Callab
 def postpone(
     hid: str, to: date, announced: date, reason: str, source: SourceArgs
 ) -> Callable[[Any], None]:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     def change(document: Any) -> None:
         handover = _handover(document, hid)
         if handover.get("completed") is not None:
-            raise EditRefused(f"{hid} is already recorded as completed; it cannot be postponed")
+            raise EditError(f"{hid} is already recorded as completed; it cannot be postponed")
         revision = CommentedMap()
         revision["announced"] = _day(announced)
         revision["deadline"] = _day(to)
@@ -284,8 +258,6 @@ class NewHandover:
 
 
 def add(new: NewHandover, source: SourceArgs) -> Callable[[Any], None]:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     def change(document: Any) -> None:
         handover = CommentedMap()
         handover["id"] = new.id

@@ -1,12 +1,18 @@
-"""Errors the user can act on. Each carries its exit code (DESIGN section 3)."""
+"""Errors the user can act on, each with its exit code (DESIGN section 3), caught in one
+place (cli.HandoverGroup.main) and printed as lines on stderr."""
 
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_DATA = 1  # invalid data file, or an I/O failure
+EXIT_USAGE = 2  # bad option, bad date, unknown name
+EXIT_OVERDUE = 3  # status --fail-if-overdue found something overdue
 
 
 class HandoverError(Exception):
     """Base class: a problem reported as message lines on stderr, then exit with `exit_code`."""
 
-    exit_code = 1
+    exit_code = EXIT_DATA
 
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
@@ -14,12 +20,20 @@ class HandoverError(Exception):
 
 
 class DataFileError(HandoverError):
-    """The data file cannot be read, or is not a valid dataset (exit 1)."""
+    """The data file cannot be read or written, or is not a valid dataset (exit 1)."""
 
-    exit_code = 1
+    exit_code = EXIT_DATA
 
 
-class UsageProblem(HandoverError):
-    """The user asked for something that cannot be answered: bad date, unknown name (exit 2)."""
+class EditError(HandoverError):
+    """A `record` edit does not fit the data (already completed, say): nothing is written
+    (exit 1)."""
 
-    exit_code = 2
+    exit_code = EXIT_DATA
+
+
+class UsageError(HandoverError):
+    """The user asked for something that cannot be answered: bad date, unknown name, a
+    `record` without a data file of theirs (exit 2)."""
+
+    exit_code = EXIT_USAGE

@@ -9,8 +9,7 @@ reported in the same run. `Dataset` runs the same function when built from Pytho
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -25,27 +24,10 @@ from pydantic import (
 )
 
 from handover.names import fold
+from handover.problems import KeyPath, Problem, describe, format_path
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-Path = tuple[str | int, ...]
-
-
-def _describe(value: object) -> str:
-    """A short description of a value for messages (never prints a large structure)."""
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return "null" if value is None else type(value).__name__
 
 
 def to_date(value: object) -> date:
@@ -61,7 +43,7 @@ def to_date(value: object) -> date:
             raise ValueError(f"{value!r} is not a real date") from None
     if isinstance(value, str) and _ISO_DATE.match(value):
         raise ValueError(f"expected a date (YYYY-MM-DD) without a time, got {value!r}")
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {_describe(value)}")
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {describe(value)}")
 
 
 def _check_url(value: str) -> str:
@@ -69,7 +51,7 @@ def _check_url(value: str) -> str:
 
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        raise ValueError(f"expected an http(s) URL, got {_describe(value)}")
+        raise ValueError(f"expected an http(s) URL, got {describe(value)}")
     return value
 
 
@@ -182,27 +164,6 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a data file, at a path such as ("handovers", 0, "deadline").
-
-    `at_key` places it on the key rather than the value; `related` points at another place
-    worth naming (the first use of a duplicated id, say).
-    """
-
-    path: Path
-    message: str
-    at_key: bool = False
-    related: Path | None = None
-
-
-def format_path(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(top level)"
-
-
 def _items(value: object) -> Iterator[tuple[int, Mapping[str, Any]]]:
     if isinstance(value, list):
         for i, item in enumerate(value):
@@ -236,9 +197,9 @@ def cross_problems(raw: object) -> list[Problem]:
     parties = {p for _, p in _texts(parties_raw)} if isinstance(parties_raw, list) else None
     problems: list[Problem] = []
     first_id: dict[str, int] = {}
-    spelling_owner: dict[str, tuple[int, Path]] = {}
+    spelling_owner: dict[str, tuple[int, KeyPath]] = {}
     for i, h in _items(raw.get("handovers")):
-        base: Path = ("handovers", i)
+        base: KeyPath = ("handovers", i)
         hid = h.get("id")
         if isinstance(hid, str):
             if hid in first_id:
@@ -258,13 +219,13 @@ def cross_problems(raw: object) -> list[Problem]:
 
 
 def _spelling_collisions(
-    h: Mapping[str, Any], index: int, owner: dict[str, tuple[int, Path]]
+    h: Mapping[str, Any], index: int, owner: dict[str, tuple[int, KeyPath]]
 ) -> list[Problem]:
     problems = []
-    mine: dict[str, Path] = {}
+    mine: dict[str, KeyPath] = {}
     for key in ("name", "aliases"):
         for j, text in _texts(h.get(key)):
-            path: Path = ("handovers", index, key) if j is None else ("handovers", index, key, j)
+            path: KeyPath = ("handovers", index, key) if j is None else ("handovers", index, key, j)
             mine.setdefault(fold(text), path)
     for folded, path in mine.items():
         if folded in owner and owner[folded][0] != index:
@@ -280,7 +241,7 @@ def _spelling_collisions(
     return problems
 
 
-def _parties(h: Mapping[str, Any], base: Path, parties: set[str] | None) -> list[Problem]:
+def _parties(h: Mapping[str, Any], base: KeyPath, parties: set[str] | None) -> list[Problem]:
     problems = []
     for key in ("from", "to"):
         value = h.get(key)
@@ -294,7 +255,7 @@ def _parties(h: Mapping[str, Any], base: Path, parties: set[str] | None) -> list
     return problems
 
 
-def _dates(h: Mapping[str, Any], base: Path, agreed: date | None) -> list[Problem]:
+def _dates(h: Mapping[str, Any], base: KeyPath, agreed: date | None) -> list[Problem]:
     problems = []
     if agreed is not None:
         for key in ("deadline", "completed"):
@@ -307,7 +268,7 @@ def _dates(h: Mapping[str, Any], base: Path, agreed: date | None) -> list[Proble
                 )
     previous: date | None = None
     for j, revision in _items(h.get("revisions")):
-        at: Path = (*base, "revisions", j)
+        at: KeyPath = (*base, "revisions", j)
         announced = _date(revision.get("announced"))
         deadline = _date(revision.get("deadline"))
         if agreed is not None and announced is not None and announced < agreed:
@@ -335,33 +296,3 @@ def _dates(h: Mapping[str, Any], base: Path, agreed: date | None) -> list[Proble
                 )
             previous = announced if previous is None else max(previous, announced)
     return problems
-
-
-def model_at(path: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class whose mapping sits at `path` (list indexes skipped), for key suggestions."""
-    cls: type[BaseModel] = Dataset
-    for part in path:
-        if isinstance(part, int):
-            continue
-        field = next((f for n, f in cls.model_fields.items() if (f.alias or n) == part), None)
-        if field is None:
-            return None
-        inner = _model_in(field.annotation)
-        if inner is None:
-            return None
-        cls = inner
-    return cls
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def keys_of(cls: type[BaseModel]) -> list[str]:
-    return [f.alias or n for n, f in cls.model_fields.items()]

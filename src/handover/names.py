@@ -83,8 +83,8 @@ class NameIndex:
 
 
 def lookup(index: NameIndex, query: str) -> str:
-    """The id that `query` names. Raises UsageProblem (exit 2) suggesting the closest names."""
-    from handover.errors import UsageProblem
+    """The id that `query` names. Raises UsageError (exit 2) suggesting the closest names."""
+    from handover.errors import UsageError
 
     found = index.find(query)
     if found is not None:
@@ -101,4 +101,4 @@ def lookup(index: NameIndex, query: str) -> str:
     else:
         ids = sorted({m.id for m in index.keys.values()})
         hint = "known handovers: " + ", ".join(ids[:20]) + (", ..." if len(ids) > 20 else "")
-    raise UsageProblem(f"unknown handover {query!r}; {hint}")
+    raise UsageError(f"unknown handover {query!r}; {hint}")

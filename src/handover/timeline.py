@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TypedDict, cast
 
 from handover.models import Agreement, Dataset, Handover, Revision
+from handover.plural import plural
 
 
 class Status(StrEnum):
@@ -22,25 +23,34 @@ class Status(StrEnum):
     OVERDUE = "overdue"
 
 
-# The machine-readable fields, in the order of DESIGN section 3.
-FIELDS = (
-    "id",
-    "name",
-    "from",
-    "to",
-    "provision",
-    "agreed",
-    "original_deadline",
-    "deadline",
-    "revision_count",
-    "slip_days",
-    "completed",
-    "status",
-    "days_to_deadline",
-    "delay_days",
-    "on_time",
-    "as_of",
+# The machine-readable fields of a row (DESIGN section 3): their names, JSON types and order
+# are declared here once; FIELDS, the CSV header and the JSON key order all come from it.
+RowFields = TypedDict(
+    "RowFields",
+    {
+        "id": str,
+        "name": str,
+        "from": str,
+        "to": str,
+        "provision": str | None,
+        "agreed": str,
+        "original_deadline": str,
+        "deadline": str,
+        "revision_count": int,
+        "slip_days": int,
+        "completed": str | None,
+        "status": str,
+        "days_to_deadline": int | None,
+        "delay_days": int | None,
+        "on_time": bool | None,
+        "as_of": str,
+    },
 )
+FIELDS: tuple[str, ...] = tuple(RowFields.__annotations__)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,31 +88,28 @@ class Row:
     def revisions(self) -> tuple[Revision, ...]:
         return tuple(self.handover.revisions[: self.revision_count])
 
-    def record(self) -> dict[str, Any]:
-        """The fields of DESIGN section 3, in order, as JSON types (ISO dates, null)."""
+    def fields(self) -> RowFields:
+        """The fields of DESIGN section 3 as JSON types (ISO dates, null), in FIELDS order."""
         h = self.handover
-        values = (
-            h.id,
-            h.name,
-            h.from_,
-            h.to,
-            h.provision,
-            self.agreed,
-            h.deadline,
-            self.deadline,
-            self.revision_count,
-            self.slip_days,
-            self.completed,
-            str(self.status),
-            self.days_to_deadline,
-            self.delay_days,
-            self.on_time,
-            self.as_of,
-        )
-        return {
-            field: value.isoformat() if isinstance(value, date) else value
-            for field, value in zip(FIELDS, values, strict=True)
+        by_name: RowFields = {
+            "id": h.id,
+            "name": h.name,
+            "from": h.from_,
+            "to": h.to,
+            "provision": h.provision,
+            "agreed": self.agreed.isoformat(),
+            "original_deadline": h.deadline.isoformat(),
+            "deadline": self.deadline.isoformat(),
+            "revision_count": self.revision_count,
+            "slip_days": self.slip_days,
+            "completed": _iso(self.completed),
+            "status": str(self.status),
+            "days_to_deadline": self.days_to_deadline,
+            "delay_days": self.delay_days,
+            "on_time": self.on_time,
+            "as_of": self.as_of.isoformat(),
         }
+        return cast(RowFields, {name: by_name[name] for name in FIELDS})  # type: ignore[literal-required]
 
 
 def deadline_as_of(handover: Handover, as_of: date) -> tuple[date, int]:
@@ -176,9 +183,20 @@ def _days_late(r: Row) -> int:
 KINDS = ("signed", "revised", "due", "missed", "completed")
 
 
+class ChangeFields(TypedDict):
+    date: str
+    id: str
+    name: str
+    kind: str
+    detail: str
+
+
+CHANGE_FIELDS: tuple[str, ...] = tuple(ChangeFields.__annotations__)
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One happening: a row of `handover changes`."""
+    """One happening: a row of `handover changes` (fields in CHANGE_FIELDS order)."""
 
     date: date
     id: str
@@ -186,7 +204,7 @@ class Change:
     kind: str
     detail: str
 
-    def record(self) -> dict[str, Any]:
+    def fields(self) -> ChangeFields:
         return {
             "date": self.date.isoformat(),
             "id": self.id,
@@ -194,9 +212,6 @@ class Change:
             "kind": self.kind,
             "detail": self.detail,
         }
-
-
-CHANGE_FIELDS = ("date", "id", "name", "kind", "detail")
 
 
 def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Change]:
@@ -248,7 +263,7 @@ def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
             agreement.id,
             agreement.title,
             "signed",
-            f"{len(dataset.handovers)} handover{'' if len(dataset.handovers) == 1 else 's'} agreed",
+            f"{plural(len(dataset.handovers), 'handover')} agreed",
         )
     ]
     for handover in dataset.handovers:

@@ -1,22 +1,26 @@
-"""What every command shares: the run's App, the --date type, common options, output helpers.
+"""What every command shares: the run's App, the --date type, common options, and the one
+way a view reaches stdout or a file.
 
-Kept light: importing this costs no more than click itself (dates, pydantic, YAML and rich
-are imported inside functions).
+Kept light: importing this costs little more than click itself. The dataset (pydantic, PyYAML)
+is loaded only when a command asks for it, so `handover status --help` and a usage error
+answer before any of that is imported.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
+from handover.output import FORMATS, formats_for, render
+
 if TYPE_CHECKING:
-    from handover.dates import DateSpec
     from handover.models import Dataset
-    from handover.timeline import Row
+    from handover.output.views import View
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,7 +36,7 @@ class App:
         if self._dataset is None:
             import gc
 
-            from handover.loader import data_path, load
+            from handover.library import data_path, load
 
             self._dataset = load(data_path(self.data_option))
             # It lives as long as this process: move it out of the collector's way, so that
@@ -42,8 +46,6 @@ class App:
 
     def as_of(self, spec: DateSpec | None) -> date:
         """The as-of date; "today" is today in the agreement's time zone."""
-        from handover.dates import DateSpec, today_in
-
         spec = spec or DateSpec(offset=0)
         if spec.absolute is not None:
             return spec.absolute
@@ -54,6 +56,9 @@ class App:
 
         index = NameIndex((h.id, [h.name, *h.aliases]) for h in self.dataset().handovers)
         return [lookup(index, name) for name in names]
+
+    def headline(self, what: str, as_of: date) -> str:
+        return f"{what} as of {as_of.isoformat()} ({self.dataset().agreement.id})"
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
@@ -71,8 +76,6 @@ class DateParam(_ParamType):
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from handover.dates import DateInputError, DateSpec, parse_user_date
-
         if isinstance(value, DateSpec):
             return value
         try:
@@ -107,49 +110,35 @@ def date_option(command: F) -> F:
     )(command)
 
 
-def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+def format_option(view: type[View], default: str = "table") -> Callable[[F], F]:
+    """--format, offering every format that can render this kind of view (output.FORMATS)."""
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(choices),
+        type=click.Choice(formats_for(view)),
         default=default,
         show_default=True,
         help="Output format.",
     )
 
 
-def emit(text: str) -> None:
-    click.echo(text, nl=False)
-
-
 def note(text: str) -> None:
     click.echo(text, err=True)
 
 
-def rows_text(rows: Sequence[Row], fmt: str) -> str:
-    """The rows as CSV or JSON, the fields of DESIGN section 3 in order."""
-    if fmt == "csv":
-        from handover.output.csv import render as render_csv
-        from handover.timeline import FIELDS
-
-        return render_csv((r.record() for r in rows), FIELDS)
-    from handover.output.json import render as render_json
-
-    return render_json([r.record() for r in rows])
-
-
-def emit_rows(rows: Sequence[Row], fmt: str, table: str, heading: str) -> None:
-    """CSV, JSON or a table; `table` names the renderer in output/table.py, imported (with
-    rich) only when a table is asked for."""
-    if fmt in ("csv", "json"):
-        emit(rows_text(rows, fmt))
+def emit_view(fmt: str, view: View, output: str | None = None) -> None:
+    """Render the view and write it to stdout, or atomically to `output`. Its notes are part
+    of a format for people; beside data for programs they go to stderr."""
+    data = render(fmt, view)
+    people = FORMATS[fmt].for_people
+    if output is None:
+        # A format for people has decided on colour itself (rich's terminal detection).
+        click.echo(data, nl=False, color=True if people else None)
     else:
-        from handover.output import table as tables
+        from handover.atomic import write_atomic
 
-        items: list[Any] = [tables.title(heading)]
-        items.append(getattr(tables, table)(rows) if rows else "Nothing to list.")
-        tables.print_all(sys.stdout, items)
-
-
-def headline(app: App, what: str, as_of: date) -> str:
-    return f"{what} as of {as_of.isoformat()} ({app.dataset().agreement.id})"
+        write_atomic(Path(output), data.encode() if isinstance(data, str) else data)
+        note(f"wrote {output}")
+    if not people:
+        for line in view.notes:
+            note(line)

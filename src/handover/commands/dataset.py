@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from handover.commands.common import App, data_option, emit, pass_app
+from handover.commands.common import App, data_option, emit_view, pass_app
+from handover.output.views import Document
+from handover.plural import plural
 
 
 @click.command()
@@ -13,7 +15,7 @@ from handover.commands.common import App, data_option, emit, pass_app
 @pass_app
 def validate(app: App, file: str | None) -> None:
     """Check a data file (default: the one --data names); list every problem, FILE:LINE:COL."""
-    from handover.loader import data_path, load
+    from handover.library import data_path, load
 
     path = data_path(file or app.data_option)
     dataset = load(path)
@@ -22,7 +24,7 @@ def validate(app: App, file: str | None) -> None:
         len(h.sources) + sum(len(r.sources) for r in h.revisions) for h in dataset.handovers
     )
     counts = [(len(dataset.handovers), "handover"), (revisions, "revision"), (sources, "source")]
-    summary = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts)
+    summary = ", ".join(plural(n, noun) for n, noun in counts)
     click.echo(f"{path}: valid: agreement {dataset.agreement.id}, {summary}")
 
 
@@ -30,6 +32,5 @@ def validate(app: App, file: str | None) -> None:
 def schema() -> None:
     """Print the JSON Schema of the data file (for editors that check YAML as you type)."""
     from handover.models import json_schema
-    from handover.output.json import render as render_json
 
-    emit(render_json(json_schema()))
+    emit_view("json", Document(json_schema()))

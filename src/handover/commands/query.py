@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING
-
 import click
 
 from handover.commands.common import (
     App,
     data_option,
     date_option,
-    emit,
-    emit_rows,
+    emit_view,
     format_option,
-    headline,
     note,
     pass_app,
 )
-
-if TYPE_CHECKING:
-    from handover.dates import DateSpec
-
-EXIT_OVERDUE = 3
+from handover.dates import DateSpec
+from handover.errors import EXIT_OVERDUE
+from handover.output.views import Detail, Listing
+from handover.plural import plural
 
 
 @click.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @date_option
-@format_option("table", "csv", "json")
+@format_option(Listing)
 @click.option("--fail-if-overdue", is_flag=True, help="Exit with code 3 if any is overdue.")
 @data_option
 @pass_app
@@ -46,7 +40,7 @@ def status(
 
     as_of = app.as_of(when)
     chosen = rows(app.dataset(), as_of, app.resolve(names) if names else None)
-    emit_rows(chosen, fmt, "status_table", headline(app, "Handovers", as_of))
+    emit_view(fmt, Listing(app.headline("Handovers", as_of), chosen))
     overdue = [r.handover.id for r in chosen if r.status is Status.OVERDUE]
     if fail_if_overdue and overdue:
         note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
@@ -61,7 +55,7 @@ def status(
     metavar="DAYS",
     help="Only deadlines at most DAYS days after the date.",
 )
-@format_option("table", "csv", "json")
+@format_option(Listing)
 @data_option
 @pass_app
 def upcoming(app: App, when: DateSpec | None, within: int | None, fmt: str) -> None:
@@ -71,19 +65,16 @@ def upcoming(app: App, when: DateSpec | None, within: int | None, fmt: str) -> N
 
     as_of = app.as_of(when)
     chosen, overdue = upcoming_rows(rows(app.dataset(), as_of), within)
-    emit_rows(chosen, fmt, "status_table", headline(app, "Upcoming deadlines", as_of))
+    notes: tuple[str, ...] = ()
     if overdue:
-        noun = "handover is" if overdue == 1 else "handovers are"
-        message = f"{overdue} {noun} overdue and not listed here (see: handover delays)"
-        if fmt == "table":
-            click.echo(message)
-        else:
-            note(message)
+        count = plural(overdue, "handover is", "handovers are")
+        notes = (f"{count} overdue and not listed here (see: handover delays)",)
+    emit_view(fmt, Listing(app.headline("Upcoming deadlines", as_of), chosen, notes=notes))
 
 
 @click.command()
 @date_option
-@format_option("table", "csv", "json")
+@format_option(Listing)
 @data_option
 @pass_app
 def delays(app: App, when: DateSpec | None, fmt: str) -> None:
@@ -93,13 +84,13 @@ def delays(app: App, when: DateSpec | None, fmt: str) -> None:
 
     as_of = app.as_of(when)
     delayed_rows = delayed(rows(app.dataset(), as_of))
-    emit_rows(delayed_rows, fmt, "delays_table", headline(app, "Delays", as_of))
+    emit_view(fmt, Listing(app.headline("Delays", as_of), delayed_rows, columns="delays"))
 
 
 @click.command()
 @click.argument("name")
 @date_option
-@format_option("table", "json")
+@format_option(Detail)
 @data_option
 @pass_app
 def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
@@ -108,21 +99,4 @@ def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
 
     as_of = app.as_of(when)
     (found,) = rows(app.dataset(), as_of, app.resolve([name]))
-    if fmt == "json":
-        from handover.output.json import render as render_json
-
-        h = found.handover
-        visible = [r.model_dump(mode="json") for r in found.revisions]
-        detail = {
-            **found.record(),
-            "aliases": list(h.aliases),
-            "notes": h.notes,
-            "revisions": visible,
-            "sources": [s.model_dump(mode="json") for s in h.sources],
-        }
-        emit(render_json(detail))
-    else:
-        from handover.output.table import print_all
-        from handover.output.table import show as show_renderables
-
-        print_all(sys.stdout, show_renderables(found, app.dataset()))
+    emit_view(fmt, Detail(found, app.dataset().agreement))

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import click
 
-from handover.commands.common import (
-    App,
-    DateParam,
-    data_option,
-    emit,
-    note,
-    pass_app,
-)
-from handover.errors import UsageProblem
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from handover.dates import DateSpec
+from handover.commands.common import App, DateParam, data_option, note, pass_app
+from handover.dates import DateSpec
+from handover.edit import NewHandover, SourceArgs, add, complete, plan, postpone
+from handover.errors import UsageError
 
 F = Callable[..., Any]
 
@@ -36,10 +27,8 @@ def record() -> None:
 
 
 def _editable(app: App) -> Path:
-    from pathlib import Path
-
     if not app.data_option:
-        raise UsageProblem(
+        raise UsageError(
             "record edits the file named by --data FILE or HANDOVER_DATA; "
             "the dataset bundled with the program is read-only"
         )
@@ -47,11 +36,10 @@ def _editable(app: App) -> Path:
 
 
 def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:
-    from handover.edit import plan
 
     planned = plan(path, change)
     if dry_run:
-        emit(planned.diff())
+        click.echo(planned.diff(), nl=False)
         return
     planned.write()
     note(f"updated {path}")
@@ -85,7 +73,6 @@ def record_complete(
     dry_run: bool,
 ) -> None:
     """Record that the handover NAME was completed."""
-    from handover.edit import SourceArgs, complete
 
     path = _editable(app)
     (hid,) = app.resolve([name])
@@ -112,7 +99,6 @@ def record_postpone(
     dry_run: bool,
 ) -> None:
     """Record that the deadline of NAME moved."""
-    from handover.edit import SourceArgs, postpone
 
     path = _editable(app)
     (hid,) = app.resolve([name])
@@ -148,7 +134,6 @@ def record_add(
     dry_run: bool,
 ) -> None:
     """Add a new handover with the id ID."""
-    from handover.edit import NewHandover, SourceArgs, add
 
     path = _editable(app)
     new = NewHandover(handover_id, name, from_, to, app.as_of(deadline), tuple(aliases), provision)

@@ -1,1 +1,48 @@
-"""Renderers: one module per format. All consume the same rows from handover.timeline."""
+"""Renderers: one module per format, and the one registry that maps a format name to it.
+
+A command builds a view (output/views.py: what it has to say) and calls `render(fmt, view)`.
+Adding a format is one module here with a `render(view)` function, and one line in FORMATS
+naming the views it can render; each command's --format choices are derived from FORMATS,
+so no command compares format names. Renderer modules are imported only when used (the
+table pulls in rich, the calendar icalendar).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handover.output.views import View
+
+
+@dataclass(frozen=True)
+class Format:
+    module: str  # handover.output.<module>, which has render(view) -> str | bytes
+    views: frozenset[str]  # the names of the view classes it renders
+    for_people: bool = False  # a view's notes go under it; else on stderr, data kept clean
+
+
+FORMATS: dict[str, Format] = {
+    "table": Format("table", frozenset({"Listing", "ChangeLog", "Detail"}), for_people=True),
+    "csv": Format("csv", frozenset({"Listing", "Export", "ChangeLog"})),
+    "json": Format("json", frozenset({"Listing", "Export", "ChangeLog", "Detail", "Document"})),
+    "ics": Format("ics", frozenset({"Export"})),
+    "md": Format("markdown", frozenset({"Export"})),
+}
+
+
+def formats_for(view: type[View]) -> list[str]:
+    """The format names that can render this kind of view, in FORMATS order."""
+    return [name for name, fmt in FORMATS.items() if view.__name__ in fmt.views]
+
+
+def render(fmt: str, view: View) -> str | bytes:
+    """The view in that format: text, or bytes for formats that fix their own encoding."""
+    chosen = FORMATS[fmt]
+    if type(view).__name__ not in chosen.views:
+        raise TypeError(f"the {fmt} format does not render a {type(view).__name__}")
+    renderer = import_module(f"handover.output.{chosen.module}")
+    result: str | bytes = renderer.render(view)
+    return result

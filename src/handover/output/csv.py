@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from handover.output.views import ChangeLog, Export, Listing
+from handover.timeline import CHANGE_FIELDS, FIELDS
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -22,11 +25,16 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def render(records: Iterable[Mapping[str, Any]], fields: Iterable[str]) -> str:
-    names = list(fields)
+def table(records: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
+    writer.writerow(fields)
     for record in records:
-        writer.writerow([cell(record[name]) for name in names])
+        writer.writerow([cell(record[name]) for name in fields])
     return out.getvalue()
+
+
+def render(view: Listing | Export | ChangeLog) -> str:
+    if isinstance(view, ChangeLog):
+        return table((c.fields() for c in view.changes), CHANGE_FIELDS)
+    return table((r.fields() for r in view.rows), FIELDS)  # status and export alike

@@ -7,14 +7,12 @@ deadline it replaced becomes a "moved" event of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from icalendar import Calendar, Event
 
-from handover.models import Dataset
+from handover.output.views import Export
 from handover.output.words import summary
-from handover.timeline import Row
 
 PRODID = "-//handover//territorial handovers//EN"
 
@@ -32,13 +30,13 @@ def _event(uid: str, day: object, title: str, description: str, stamp: datetime,
     return event
 
 
-def render(rows: Sequence[Row], dataset: Dataset) -> bytes:
-    agreement = dataset.agreement
+def render(view: Export) -> bytes:
+    agreement = view.agreement
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", agreement.title)
-    for r in rows:
+    for r in view.rows:
         h = r.handover
         stamp = datetime.combine(r.as_of, time(0, 0))
         base = f"{agreement.id}.{h.id}"

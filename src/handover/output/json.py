@@ -5,6 +5,31 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from handover.output.views import ChangeLog, Detail, Document, Export, Listing
 
-def render(data: Any) -> str:
+
+def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def detail(view: Detail) -> dict[str, Any]:
+    """show's record: the row's fields, then what the row does not carry."""
+    r = view.row
+    h = r.handover
+    return {
+        **r.fields(),
+        "aliases": list(h.aliases),
+        "notes": h.notes,
+        "revisions": [revision.model_dump(mode="json") for revision in r.revisions],
+        "sources": [source.model_dump(mode="json") for source in h.sources],
+    }
+
+
+def render(view: Listing | Export | ChangeLog | Detail | Document) -> str:
+    if isinstance(view, Listing | Export):
+        return dumps([r.fields() for r in view.rows])
+    if isinstance(view, ChangeLog):
+        return dumps([c.fields() for c in view.changes])
+    if isinstance(view, Detail):
+        return dumps(detail(view))
+    return dumps(view.content)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from handover.output.views import Export
 from handover.output.words import summary
-from handover.timeline import Row
 
 HEADERS = ("Handover", "From → to", "Status", "Deadline", "Original deadline", "Completed", "Notes")
 
@@ -14,10 +12,10 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def render(rows: Sequence[Row], heading: str) -> str:
-    lines = [f"**{_cell(heading)}**", "", "| " + " | ".join(HEADERS) + " |"]
+def render(view: Export) -> str:
+    lines = [f"**{_cell(view.heading)}**", "", "| " + " | ".join(HEADERS) + " |"]
     lines.append("|" + "|".join("---" for _ in HEADERS) + "|")
-    for r in rows:
+    for r in view.rows:
         h = r.handover
         cells = (
             h.name,

@@ -7,8 +7,9 @@ wrap between words instead.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from rich import box
 from rich.cells import cell_len
@@ -16,11 +17,10 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from handover.models import Agreement, Source
+from handover.output.views import ChangeLog, Detail, Listing
 from handover.output.words import summary
 from handover.timeline import Change, Row, Status
-
-if TYPE_CHECKING:
-    from handover.models import Dataset, Source
 
 _STATUS_STYLE = {
     Status.COMPLETED: "green",
@@ -146,7 +146,7 @@ def _source_line(source: Source) -> Text:
     return line
 
 
-def show(r: Row, dataset: Dataset) -> list[RenderableType]:
+def show(r: Row, agreement: Agreement) -> list[RenderableType]:
     """The whole record of one handover as of a date, with the sources behind every date."""
     h = r.handover
     facts: list[tuple[str, str | Text]] = [
@@ -162,7 +162,7 @@ def show(r: Row, dataset: Dataset) -> list[RenderableType]:
     ]
     out: list[RenderableType] = [
         title(f"{h.name} ({h.id}) as of {r.as_of.isoformat()}"),
-        Text(dataset.agreement.title, style="italic"),
+        Text(agreement.title, style="italic"),
         _pairs(facts),
     ]
     if h.notes:
@@ -182,9 +182,22 @@ def show(r: Row, dataset: Dataset) -> list[RenderableType]:
     return out
 
 
-def print_all(file: IO[str], renderables: Sequence[RenderableType]) -> None:
-    """Print each renderable; lines marked no_wrap (sources, with their URLs) are soft-wrapped
-    so that a URL is never broken or cut."""
-    out = console(file)
-    for item in renderables:
-        out.print(item, soft_wrap=isinstance(item, Text) and bool(item.no_wrap))
+def _renderables(view: Listing | ChangeLog | Detail) -> list[RenderableType]:
+    if isinstance(view, Detail):
+        out = show(view.row, view.agreement)
+    elif isinstance(view, ChangeLog):
+        out = [title(view.heading), changes_table(view.changes) if view.changes else "Nothing."]
+    else:
+        columns = delays_table if view.columns == "delays" else status_table
+        out = [title(view.heading), columns(view.rows) if view.rows else "Nothing to list."]
+    return out + [Text(line, no_wrap=True) for line in view.notes]
+
+
+def render(view: Listing | ChangeLog | Detail) -> str:
+    """The view as people read it, for the terminal on stdout: colour only when it is one
+    (rich's detection, which honours NO_COLOR), plain text when piped."""
+    out = console(sys.stdout)
+    with out.capture() as captured:
+        for item in _renderables(view):
+            out.print(item, soft_wrap=isinstance(item, Text) and bool(item.no_wrap))
+    return captured.get()

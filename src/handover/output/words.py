@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from handover.plural import plural
 from handover.timeline import Row, Status
 
 
 def days(n: int) -> str:
-    return f"{n} day" if abs(n) == 1 else f"{n} days"
+    return plural(n, "day")
 
 
 def summary(r: Row) -> str:
@@ -29,6 +30,6 @@ def summary(r: Row) -> str:
             parts.append(f"{days(-late)} early")
     if r.revision_count:
         sign = "+" if r.slip_days >= 0 else ""
-        revisions = "1 revision" if r.revision_count == 1 else f"{r.revision_count} revisions"
+        revisions = plural(r.revision_count, "revision")
         parts.append(f"deadline moved {sign}{days(r.slip_days)} ({revisions})")
     return "; ".join(parts)

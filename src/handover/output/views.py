@@ -1,0 +1,65 @@
+"""What a command has to say, independent of the format it is said in (no rich here).
+
+Every renderer in output/ takes one of these; the registry (output/__init__.py) says which
+format renders which view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # kept light: commands import this module to list their formats
+    from handover.models import Agreement
+    from handover.timeline import Change, Row
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Rows of handovers as of a date (status, upcoming, delays). `notes` are lines for the
+    reader: under a table, on stderr beside machine-readable data."""
+
+    heading: str
+    rows: Sequence[Row]
+    columns: Literal["status", "delays"] = "status"
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Export:
+    """Every handover as of a date, for spreadsheets, calendars and reports (export)."""
+
+    heading: str
+    rows: Sequence[Row]
+    agreement: Agreement
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    """What happened in a window, oldest first (changes)."""
+
+    heading: str
+    changes: Sequence[Change]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Detail:
+    """Everything about one handover as of a date (show)."""
+
+    row: Row
+    agreement: Agreement
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A ready-made JSON document (the data file's JSON Schema)."""
+
+    content: Any
+    notes: tuple[str, ...] = ()
+
+
+View = Listing | Export | ChangeLog | Detail | Document

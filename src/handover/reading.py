@@ -1,0 +1,217 @@
+"""Bytes in: size limits, decoding, and the YAML loader with its marks and alias bound.
+
+PyYAML's C loader on every read path. Dates stay text (the models parse them strictly), a
+duplicate key is noted instead of silently keeping the last, and a document whose aliases
+expand beyond a small bound ("billion laughs") or refer to themselves is refused.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from handover.errors import DataFileError
+from handover.problems import KeyPath, Located
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ALIAS_NODES = 10_000  # nodes reached through YAML aliases ("billion laughs" guard)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large tree is built: with it running,
+    building is superlinear (it walks the growing heap again and again), and a loaded
+    document has no cycles for it to find (recursive aliases are refused)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refused past MAX_BYTES before reading (DataFileError, exit 1)."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise DataFileError(
+                    f"{name}: the file is {size / 1024 / 1024:.0f} MiB; data files are limited "
+                    f"to {MAX_BYTES // 1024 // 1024} MiB"
+                )
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise DataFileError(f"{name}: no such data file") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{name}: is a folder, not a data file") from None
+    except OSError as exc:
+        raise DataFileError(f"{name}: cannot read the data file: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise DataFileError(f"{name}: data files are limited to {MAX_BYTES // 1024 // 1024} MiB")
+    return data
+
+
+def decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataFileError(
+            f"{name}:{line}:{col}: the file is not UTF-8 text "
+            f"(byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+
+
+@functools.cache
+def _loader_class() -> Any:
+    """A safe loader that keeps dates as text and notes duplicate keys. Built once.
+    PyYAML is imported here, not at the top: a run answered from the cache never parses."""
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc]
+        yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
+
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.duplicates: list[tuple[str, Any]] = []
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            mapping = super().construct_mapping(node, deep=deep)
+            if len(mapping) != len(node.value):
+                self.duplicates.extend(_duplicate_keys(node))
+            return mapping
+
+    return Loader
+
+
+def _duplicate_keys(node: Any) -> Iterator[tuple[str, Any]]:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = getattr(key_node, "value", None)
+        if isinstance(key, str):
+            if key in seen:
+                yield key, key_node.start_mark
+            seen.add(key)
+
+
+def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
+    """The document as plain Python values, and its duplicate keys as located problems.
+    Raises DataFileError for what cannot be loaded at all: syntax, tags, aliases, nesting."""
+    if not text.strip():
+        raise DataFileError(
+            f"{filename}:1:1: the file is empty; expected a mapping with the keys "
+            "schema, agreement and handovers"
+        )
+    import yaml
+
+    loader = _loader_class()(text)
+    try:
+        raw = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            # Safe loading: a tag such as !!python/object never constructs anything.
+            raise DataFileError(
+                f"{where}: YAML tags are not allowed here ({exc.problem})"
+            ) from None
+        context = exc.context
+        if context and exc.context_mark and exc.context_mark is not mark:
+            context += f" started at line {exc.context_mark.line + 1}"
+        problem = " ".join(filter(None, [exc.problem, context and f"({context})"]))
+        raise DataFileError(f"{where}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"{filename}: YAML error: {exc}") from None
+    except RecursionError:
+        raise DataFileError(f"{filename}: the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
+    duplicates = [
+        Located(mark.line + 1, mark.column + 1, f"duplicate key {key!r}")
+        for key, mark in loader.duplicates
+    ]
+    if "*" in text or "&" in text:  # only files with anchors or aliases pay for the walk
+        _bound_aliases(raw, filename)
+    return raw, duplicates
+
+
+def _bound_aliases(raw: object, filename: str) -> None:
+    expanded, unique = _sizes(raw)
+    if expanded < 0:
+        raise DataFileError(f"{filename}: a YAML alias refers to itself (a recursive structure)")
+    if expanded > unique + MAX_ALIAS_NODES:
+        raise DataFileError(
+            f"{filename}: YAML aliases expand to more than {MAX_ALIAS_NODES} extra values; "
+            "write the data out instead of using anchors and aliases"
+        )
+
+
+def _sizes(raw: object) -> tuple[int, int]:
+    """How many values the document holds once aliases are expanded, and how many it holds
+    as written (each shared value once): one memoised walk, no recursion. The expanded
+    size is -1 for a structure that contains itself."""
+    sizes: dict[int, int] = {}
+    unique = 1
+    stack: list[tuple[object, bool]] = [(raw, False)]
+    on_path: set[int] = set()
+    while stack:
+        obj, done = stack.pop()
+        if not isinstance(obj, dict | list):
+            continue
+        key = id(obj)
+        children = list(obj.values()) if isinstance(obj, dict) else obj
+        if done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            unique += len(children)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return -1, unique  # a recursive alias
+        on_path.add(key)
+        stack.append((obj, True))
+        stack.extend((c, False) for c in children if isinstance(c, dict | list))
+    return sizes.get(id(raw), 1), unique
+
+
+Marks = dict[KeyPath, tuple[Any, Any]]
+
+
+def marks(text: str) -> Marks:
+    """(key mark, value mark) for every path in the document; the root maps to ().
+    Composes the text again: only paid for when a file has problems to place."""
+    import yaml
+
+    root = yaml.compose(text, Loader=_loader_class())
+    found: Marks = {}
+    if root is None:
+        return found
+    found[()] = (root.start_mark, root.start_mark)
+    stack: list[tuple[KeyPath, Any]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = (*path, key_node.value)
+                found.setdefault(child, (key_node.start_mark, value_node.start_mark))
+                stack.append((child, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                found.setdefault((*path, i), (item.start_mark, item.start_mark))
+                stack.append(((*path, i), item))
+    return found
