@@ -34,7 +34,6 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from handover.atomic import write_atomic
 from handover.errors import HandoverError
 from handover.models import Dataset
 
@@ -101,6 +100,8 @@ def put(cache_key: str, dataset: Dataset) -> None:
     path = _entry(cache_key)
     if path is None:
         return
+    from handover.atomic import write_atomic  # tempfile and shutil: only when writing
+
     payload = dump(dataset)
     blob = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -94,7 +95,5 @@ def parse_user_date(text: str) -> DateSpec:
 
 def today_in(timezone: str, now: datetime | None = None) -> date:
     """Today's date in an IANA time zone (`now` is for tests; it must be aware)."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(timezone)
     return (now.astimezone(zone) if now is not None else datetime.now(zone)).date()

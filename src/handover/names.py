@@ -6,6 +6,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from handover.errors import UsageError
+
 # Letters that Unicode decomposition (NFKD) leaves alone: map them by hand first.
 _SPECIAL = str.maketrans(
     {
@@ -69,7 +71,7 @@ class NameIndex:
 
     def suggest(self, query: str, limit: int = 3) -> list[Match]:
         """The closest spellings to `query`, at most one per handover, best first."""
-        import difflib
+        import difflib  # only when a name is not found
 
         close = difflib.get_close_matches(fold(query), list(self._by_key), n=limit * 4, cutoff=0.6)
         seen: set[str] = set()
@@ -84,8 +86,6 @@ class NameIndex:
 
 def lookup(index: NameIndex, query: str) -> str:
     """The id that `query` names. Raises UsageError (exit 2) suggesting the closest names."""
-    from handover.errors import UsageError
-
     found = index.find(query)
     if found is not None:
         return found

@@ -1,13 +1,14 @@
 """What every command shares: the run's App, the --date type, common options, and the one
 way a view reaches stdout or a file.
 
-Kept light: importing this costs little more than click itself. The dataset (pydantic, PyYAML)
-is loaded only when a command asks for it, so `handover status --help` and a usage error
-answer before any of that is imported.
+Command modules are imported only when their command runs (cli.py), so what every command
+needs is imported here at the top; what only some need (rich, dateutil, ruamel, the writer
+of files) is imported where it is used.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -16,10 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
+from handover.library import data_path, load
+from handover.models import Dataset
+from handover.names import NameIndex, lookup
 from handover.output import FORMATS, formats_for, render
 
 if TYPE_CHECKING:
-    from handover.models import Dataset
     from handover.output.views import View
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,10 +37,6 @@ class App:
 
     def dataset(self) -> Dataset:
         if self._dataset is None:
-            import gc
-
-            from handover.library import data_path, load
-
             self._dataset = load(data_path(self.data_option))
             # It lives as long as this process: move it out of the collector's way, so that
             # answering (a row per handover) does not re-scan it again and again.
@@ -52,8 +51,6 @@ class App:
         return spec.resolve(today_in(self.dataset().agreement.timezone))
 
     def resolve(self, names: Sequence[str]) -> list[str]:
-        from handover.names import NameIndex, lookup
-
         index = NameIndex((h.id, [h.name, *h.aliases]) for h in self.dataset().handovers)
         return [lookup(index, name) for name in names]
 
@@ -135,7 +132,7 @@ def emit_view(fmt: str, view: View, output: str | None = None) -> None:
         # A format for people has decided on colour itself (rich's terminal detection).
         click.echo(data, nl=False, color=True if people else None)
     else:
-        from handover.atomic import write_atomic
+        from handover.atomic import write_atomic  # tempfile and shutil: only for --output
 
         write_atomic(Path(output), data.encode() if isinstance(data, str) else data)
         note(f"wrote {output}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from handover.commands.common import App, data_option, emit_view, pass_app
+from handover.library import data_path, load
+from handover.models import json_schema
 from handover.output.views import Document
 from handover.plural import plural
 
@@ -15,8 +17,6 @@ from handover.plural import plural
 @pass_app
 def validate(app: App, file: str | None) -> None:
     """Check a data file (default: the one --data names); list every problem, FILE:LINE:COL."""
-    from handover.library import data_path, load
-
     path = data_path(file or app.data_option)
     dataset = load(path)
     revisions = sum(len(h.revisions) for h in dataset.handovers)
@@ -31,6 +31,4 @@ def validate(app: App, file: str | None) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of the data file (for editors that check YAML as you type)."""
-    from handover.models import json_schema
-
     emit_view("json", Document(json_schema()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from handover.commands.common import (
 )
 from handover.dates import DateSpec
 from handover.output.views import ChangeLog, Export
+from handover.timeline import changes as changes_in
+from handover.timeline import rows
 
 
 @click.command()
@@ -29,8 +32,6 @@ from handover.output.views import ChangeLog, Export
 @pass_app
 def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> None:
     """Every handover as of a date: CSV, JSON, iCalendar or Markdown."""
-    from handover.timeline import rows
-
     as_of = app.as_of(when)
     dataset = app.dataset()
     view = Export(app.headline("Handovers", as_of), rows(dataset, as_of), dataset.agreement)
@@ -45,8 +46,6 @@ def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> Non
 @pass_app
 def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None:
     """What happened in a window: signed, revised, due, missed, completed; oldest first."""
-    from handover.timeline import changes as changes_in
-
     start, end = app.as_of(since), app.as_of(until)
     if end < start:
         raise click.BadParameter(
@@ -64,10 +63,12 @@ def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None
 @pass_app
 def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None) -> None:
     """A chart of every handover on one date axis, as known on a date."""
+    # rich draws the chart: imported here so that export and changes never load it.
+    from rich.console import Console
+
     from handover.atomic import write_atomic
     from handover.output.chart import Chart
     from handover.output.table import console, title
-    from handover.timeline import rows
 
     as_of = app.as_of(when)
     dataset = app.dataset()
@@ -78,10 +79,6 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
         out.print(heading)
         out.print(chart)
         return
-    import io
-
-    from rich.console import Console
-
     recorder = Console(file=io.StringIO(), record=True, width=100, force_terminal=True)
     recorder.print(heading)
     recorder.print(chart)

@@ -17,6 +17,9 @@ from handover.dates import DateSpec
 from handover.errors import EXIT_OVERDUE
 from handover.output.views import Detail, Listing
 from handover.plural import plural
+from handover.timeline import Status, rows
+from handover.timeline import delays as delayed
+from handover.timeline import upcoming as upcoming_rows
 
 
 @click.command()
@@ -36,7 +39,6 @@ def status(
     fail_if_overdue: bool,
 ) -> None:
     """The state of every handover (or the NAMEd ones) as of a date."""
-    from handover.timeline import Status, rows
 
     as_of = app.as_of(when)
     chosen = rows(app.dataset(), as_of, app.resolve(names) if names else None)
@@ -60,8 +62,6 @@ def status(
 @pass_app
 def upcoming(app: App, when: DateSpec | None, within: int | None, fmt: str) -> None:
     """Handovers pending or due as of a date, soonest deadline first."""
-    from handover.timeline import rows
-    from handover.timeline import upcoming as upcoming_rows
 
     as_of = app.as_of(when)
     chosen, overdue = upcoming_rows(rows(app.dataset(), as_of), within)
@@ -79,8 +79,6 @@ def upcoming(app: App, when: DateSpec | None, within: int | None, fmt: str) -> N
 @pass_app
 def delays(app: App, when: DateSpec | None, fmt: str) -> None:
     """Deadlines that moved, overdue handovers and late completions, largest slip first."""
-    from handover.timeline import delays as delayed
-    from handover.timeline import rows
 
     as_of = app.as_of(when)
     delayed_rows = delayed(rows(app.dataset(), as_of))
@@ -95,7 +93,6 @@ def delays(app: App, when: DateSpec | None, fmt: str) -> None:
 @pass_app
 def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
     """Everything about one handover as of a date, with its sources."""
-    from handover.timeline import rows
 
     as_of = app.as_of(when)
     (found,) = rows(app.dataset(), as_of, app.resolve([name]))
