@@ -4,7 +4,9 @@ answers."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -159,3 +161,80 @@ def test_the_cached_shipped_dataset_equals_the_parsed_one(
     assert cached == parsed
     assert cached.model_dump() == parsed.model_dump()
     assert [type(s).__name__ for s in cached.handovers[0].revisions[0].sources] == ["Source"] * 4
+
+
+# --- the folder stays bounded ---------------------------------------------------------------
+
+DAY = 24 * 60 * 60
+
+
+def _age(path: Path, days: float) -> None:
+    then = time.time() - days * DAY
+    os.utime(path, (then, then))
+
+
+def test_entries_unused_for_a_month_are_pruned_on_the_next_write(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_pruned", False)
+    cache_dir.mkdir()
+    stale, recent = cache_dir / ("a" * 64 + ".json"), cache_dir / ("b" * 64 + ".json")
+    for entry, days in ((stale, 31), (recent, 29)):
+        entry.write_bytes(b"x")
+        _age(entry, days)
+    load(write(tmp_path, MINIMAL))  # a miss: writes its entry, then prunes
+    names = {p.name for p in entries(cache_dir)}
+    assert stale.name not in names
+    assert recent.name in names
+    assert len(names) == 2  # the recent one and the new one
+
+
+def test_the_least_recently_used_go_first_when_the_folder_is_too_big(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_pruned", False)
+    monkeypatch.setattr(cache, "MAX_TOTAL_BYTES", 10_000)
+    cache_dir.mkdir()
+    for i in range(6):  # 6 x 4,000 bytes, the oldest first
+        entry = cache_dir / (f"{i}" * 64 + ".json")
+        entry.write_bytes(b"x" * 4000)
+        _age(entry, 6 - i)
+    path = write(tmp_path, MINIMAL)
+    load(path)
+    left = entries(cache_dir)
+    new = [p for p in left if p.stat().st_size != 4000]
+    assert len(new) == 1 and new[0].stat().st_size < 2000
+    assert sum(p.stat().st_size for p in left) <= 10_000
+    # Beside the new entry (under 2,000 bytes), two old ones fit in 10,000 and a third would
+    # not: the two most recently used stay.
+    kept_old = sorted(p.name[0] for p in left if p.stat().st_size == 4000)
+    assert kept_old == ["4", "5"]
+    refuse_parsing(monkeypatch)
+    assert load(path).handovers[0].id == "hill"  # the new entry is still there and answers
+
+
+def test_pruning_runs_once_a_process(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_pruned", False)
+    load(write(tmp_path, MINIMAL))
+    stale = cache_dir / ("c" * 64 + ".json")
+    stale.write_bytes(b"x")
+    _age(stale, 40)
+    load(write(tmp_path, MINIMAL.replace("2021-03-10", "2021-03-11"), "other.yaml"))
+    assert stale.exists()  # a second write in the same process does not scan the folder again
+
+
+def test_an_entry_used_again_is_touched_so_it_is_not_pruned(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    load(path)
+    (entry,) = entries(cache_dir)
+    _age(entry, 20)
+    load(path)  # a hit
+    assert time.time() - entry.stat().st_mtime < 60
+    _age(entry, 0.5)
+    before = entry.stat().st_mtime
+    load(path)  # used within the last day: not written again
+    assert entry.stat().st_mtime == before

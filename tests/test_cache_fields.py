@@ -1,0 +1,318 @@
+"""Every optional field of every model survives the cache.
+
+The datasets here are generated from the models' own field definitions (pydantic's
+`model_fields`), not from a list in this file or in cache.py: a field added to any model is
+generated, set and unset, with no change to this test. Values come from the field's type
+(the reusable Annotated types of models.py); a few fields whose values must relate to others
+(dates in order, parties, unique names) are given such values. A field of a type with no
+sample here fails loudly, asking for one, rather than going untested.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from handover import cache, library, models
+from handover.cli import cli
+
+ROOT_MODEL = models.Dataset
+SIGNED = date(2021, 1, 1)
+AGREED = date(2021, 1, 10)
+LATER = date(2021, 1, 20)  # every other date is on or after this: after signed and agreed
+
+# Samples for the models' reusable field types, so any field of those types is generated.
+SAMPLES: list[tuple[Any, list[Any]]] = [
+    (models.Slug, ["alpha", "b-2", "zone-9"]),
+    (models.Url, ["https://example.org/a", "http://example.net/b?c=1"]),
+    (models.TimeZone, ["Asia/Baku", "UTC", "Europe/Belgrade"]),
+    (models.Text, ["Some text", "Kəlbəcər, 25 Nov", "Line one\nline two"]),
+    (models.Date, [(LATER + timedelta(days=n)).isoformat() for n in (0, 5, 31, 366)]),
+    (str, ["plain", "words"]),
+    (int, [7, 0, 50]),
+    (bool, [True, False]),
+]
+
+
+class Chooser:
+    """How the generator decides: from hypothesis (`Drawn`), or always the first sample and
+    every optional key set (`Everything`)."""
+
+    def include(self) -> bool:
+        return True
+
+    def pick(self, values: list[Any]) -> Any:
+        return values[0]
+
+    def count(self) -> int:
+        return 2
+
+
+class Drawn(Chooser):
+    def __init__(self, draw: st.DrawFn) -> None:
+        self.draw = draw
+
+    def include(self) -> bool:
+        return self.draw(st.booleans())
+
+    def pick(self, values: list[Any]) -> Any:
+        return self.draw(st.sampled_from(values))
+
+    def count(self) -> int:
+        return self.draw(st.integers(1, 2))
+
+
+def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any:
+    """Values that must fit the rest of the file (DESIGN section 1's cross-field rules)."""
+    if (owner, key) == (models.Handover, "aliases"):  # unique across handovers
+        return [f"Alias {index}-{j}" for j in range(choose.count())]
+    fixed: dict[tuple[type[BaseModel], str], Any] = {
+        (models.Agreement, "signed"): SIGNED.isoformat(),
+        (models.Agreement, "parties"): ["North", "South"],
+        (models.Handover, "id"): f"h-{index}",
+        (models.Handover, "name"): f"Place {index}",
+        (models.Handover, "from"): "North",
+        (models.Handover, "to"): "South",
+        (models.Handover, "agreed"): AGREED.isoformat(),
+    }
+    return fixed.get((owner, key), _NOTHING)
+
+
+_NOTHING = object()
+
+
+def _strip(annotation: Any) -> Any:
+    """X | None -> X."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        assert len(options) == 1, f"no generator for {annotation!r}"
+        annotation = options[0]
+    return annotation
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    annotation = _strip(annotation)
+    if get_origin(annotation) is list:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
+
+
+def _value(choose: Chooser, annotation: Any, index: int) -> Any:
+    annotation = _strip(annotation)
+    for sample_type, values in SAMPLES:
+        if annotation == sample_type:
+            return choose.pick(values)
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _value(choose, get_args(annotation)[0], index)
+    if origin is Literal:
+        return get_args(annotation)[-1]
+    if origin is list:
+        item = get_args(annotation)[0]
+        return [_value(choose, item, index * 10 + i) for i in range(choose.count())]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _mapping(choose, annotation, index)
+    raise AssertionError(f"no sample for fields of type {annotation!r}: add one to SAMPLES")
+
+
+def _mapping(choose: Chooser, cls: type[BaseModel], index: int) -> dict[str, Any]:
+    """A mapping for `cls`: required keys always, each optional key set or not."""
+    out: dict[str, Any] = {}
+    declared = get_type_hints(cls, include_extras=True)  # Slug, Date, Text as written
+    for name, field in cls.model_fields.items():
+        key = field.alias or name
+        if not field.is_required() and not choose.include():
+            continue
+        fixed = _fixed(cls, key, index, choose)
+        out[key] = fixed if fixed is not _NOTHING else _value(choose, declared[name], index)
+    if cls is models.Source and not ({"publisher", "url"} & out.keys()):
+        out["publisher"] = "A publisher"  # the rule: a source names a publisher or a url
+    return out
+
+
+def dataset(choose: Chooser) -> dict[str, Any]:
+    raw = _mapping(choose, ROOT_MODEL, 0)
+    raw["handovers"] = [_mapping(choose, models.Handover, i) for i in range(choose.count())]
+    for handover in raw["handovers"]:  # revisions are listed in announcement order
+        handover.get("revisions", []).sort(key=lambda r: r["announced"])
+    return raw
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> dict[str, Any]:
+    return dataset(Drawn(draw))
+
+
+def _all_set(raw: dict[str, Any]) -> Iterator[tuple[type[BaseModel], str]]:
+    """(model, key) for every optional key that is set somewhere in `raw`."""
+
+    def walk(cls: type[BaseModel], data: dict[str, Any]) -> Iterator[tuple[type[BaseModel], str]]:
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            if key not in data:
+                continue
+            if not field.is_required():
+                yield cls, key
+            inner = _model_in(field.annotation)
+            if inner is not None:
+                items = data[key] if isinstance(data[key], list) else [data[key]]
+                for item in items:
+                    yield from walk(inner, item)
+
+    yield from walk(ROOT_MODEL, raw)
+
+
+def optional_fields() -> set[tuple[type[BaseModel], str]]:
+    """Every optional field of every model reachable from the data file's root."""
+    found: set[tuple[type[BaseModel], str]] = set()
+    todo: list[type[BaseModel]] = [ROOT_MODEL]
+    while todo:
+        cls = todo.pop()
+        for name, field in cls.model_fields.items():
+            if not field.is_required():
+                found.add((cls, field.alias or name))
+            inner = _model_in(field.annotation)
+            if inner is not None and inner not in {c for c, _ in found} | {cls}:
+                todo.append(inner)
+    return found
+
+
+# --- the check: a cold load and a warm load agree, in the models and in every command ------
+
+COMMANDS: list[list[str]] = [
+    ["status", "--format", "json"],
+    ["upcoming", "--format", "json"],
+    ["delays", "--format", "json"],
+    ["export", "--format", "json"],
+    ["changes", "--since", "2020-01-01", "--format", "json"],
+]
+
+
+def _answers(path: Path, raw: dict[str, Any], cache_env: dict[str, str]) -> list[str]:
+    runner = CliRunner()
+    env = {"HANDOVER_DATA": str(path), "NO_COLOR": "1", **cache_env}
+    commands = [[*c, "--date", "2021-03-01"] if c[0] != "changes" else c for c in COMMANDS]
+    commands += [
+        ["show", h["id"], "--date", "2021-03-01", "--format", "json"] for h in raw["handovers"]
+    ]
+    commands.append(
+        ["changes", "--since", "2020-01-01", "--until", "2022-12-31", "--format", "json"]
+    )
+    out = []
+    for args in commands:
+        result = runner.invoke(cli, args, env=env, catch_exceptions=False)
+        assert result.exit_code == 0, (args, result.output)
+        out.append(result.stdout)
+    return out
+
+
+def check_round_trip(raw: dict[str, Any], folder: Path) -> None:
+    path = folder / "data.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    cache_dir = folder / "cache"
+    cold_env = {"HANDOVER_CACHE": "off"}
+    warm_env = {"HANDOVER_CACHE": "on", "HANDOVER_CACHE_DIR": str(cache_dir)}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HANDOVER_CACHE", "off")
+        cold = library.load(path)
+        patch.setenv("HANDOVER_CACHE", "on")
+        patch.setenv("HANDOVER_CACHE_DIR", str(cache_dir))
+        library.load(path)  # writes the entry
+        assert list(cache_dir.glob("*.json")), "no cache entry was written"
+
+        def refuse(text: str, filename: str) -> Any:
+            raise AssertionError("parsed although the cache should have answered")
+
+        patch.setattr(library, "_parse", refuse)
+        warm = library.load(path)
+        assert warm.model_dump() == cold.model_dump()
+        # Every optional value written in the file is there after the warm load, not a default.
+        assert json.loads(cache.dump(warm)) == json.loads(cache.dump(cold))
+        assert _set_keys(warm) == _set_keys(cold) == set(_all_set(raw))
+    assert _answers(path, raw, warm_env) == _answers(path, raw, cold_env)
+
+
+def _set_keys(model: BaseModel) -> set[tuple[type[BaseModel], str]]:
+    """(model class, key) for every optional field the file set (pydantic's own record)."""
+    found: set[tuple[type[BaseModel], str]] = set()
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if not field.is_required() and name in model.model_fields_set:
+            found.add((type(model), field.alias or name))
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel):
+                found |= _set_keys(item)
+    return found
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(raw=datasets())
+def test_cold_and_warm_runs_agree_with_any_optional_fields(
+    raw: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    check_round_trip(raw, tmp_path_factory.mktemp("roundtrip"))
+
+
+def _every_field_set() -> dict[str, Any]:
+    return dataset(Chooser())
+
+
+def test_the_generator_sets_every_optional_field_of_every_model() -> None:
+    raw = _every_field_set()
+    assert set(_all_set(raw)) == optional_fields()
+    # and there are such fields to speak of: notes, aliases, sources, revisions, completed...
+    assert {(models.Handover, "completed"), (models.Source, "published")} <= optional_fields()
+
+
+def _named(field: tuple[type[BaseModel], str]) -> str:
+    return f"{field[0].__name__}.{field[1]}"
+
+
+@pytest.mark.parametrize("dropped", sorted(optional_fields(), key=_named), ids=_named)
+def test_a_cache_that_drops_any_one_field_is_caught(
+    dropped: tuple[type[BaseModel], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, key = dropped
+    (tmp_path / "honest").mkdir()
+    check_round_trip(_every_field_set(), tmp_path / "honest")  # passes with the real cache
+    honest: Callable[[BaseModel], bytes] = cache.dump
+
+    def forgetful(model: BaseModel) -> bytes:
+        data = json.loads(honest(model))
+        _drop(ROOT_MODEL, data, owner, key)
+        return json.dumps(data).encode()
+
+    monkeypatch.setattr(cache, "dump", forgetful)
+    (tmp_path / "forgetful").mkdir()
+    with pytest.raises(AssertionError):
+        check_round_trip(_every_field_set(), tmp_path / "forgetful")
+
+
+def _drop(cls: type[BaseModel], data: dict[str, Any], owner: type[BaseModel], key: str) -> None:
+    if cls is owner:
+        data.pop(key, None)
+    for name, field in cls.model_fields.items():
+        inner = _model_in(field.annotation)
+        value = data.get(field.alias or name)
+        if inner is not None and value is not None:
+            for item in value if isinstance(value, list) else [value]:
+                _drop(inner, item, owner, key)
