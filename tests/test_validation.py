@@ -4,6 +4,7 @@ files, the JSON Schema, and a fuzz test that every input ends as a dataset or a 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -239,11 +240,24 @@ def test_shipped_data_names_the_schema_and_satisfies_it() -> None:
 SHIPPED_LINES = SHIPPED.read_text(encoding="utf-8").splitlines(keepends=True)
 
 
+_PLACED = re.compile(r"fuzz\.yaml(?::(\d+):(\d+))?: (\S.*)")
+
+
 def _outcome(text: str) -> None:
+    """A dataset, or a DataFileError whose every line is `fuzz.yaml[:LINE:COL]: message`,
+    with a line and column inside the text (or one past its end), and a message."""
     try:
         parse(text, "fuzz.yaml")
     except DataFileError as exc:
-        assert exc.lines and all(line.startswith("fuzz.yaml") for line in exc.lines)
+        assert exc.lines
+        lines = text.split("\n")
+        for line in exc.lines:
+            placed = _PLACED.fullmatch(line)
+            assert placed, line
+            if placed.group(1):
+                at, col = int(placed.group(1)), int(placed.group(2))
+                assert 1 <= at <= len(lines) + 1, line
+                assert 1 <= col <= max(len(lines[at - 1]) if at <= len(lines) else 0, 0) + 2, line
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -312,3 +326,20 @@ def test_random_yaml_is_valid_or_a_clean_error(value: object) -> None:
 @given(st.text(max_size=200))
 def test_random_text_is_valid_or_a_clean_error(text: str) -> None:
     _outcome(text)
+
+
+@pytest.mark.parametrize("char,code", [("\x00", "0000"), ("\x08", "0008"), ("\x1b", "001B")])
+def test_a_control_character_is_named_at_its_line_and_column(char: str, code: str) -> None:
+    text = f"schema: 1\nagreement:\n  id: a{char}b\n"
+    with pytest.raises(DataFileError) as caught:
+        parse(text, "ctl.yaml")
+    assert caught.value.lines == (
+        f"ctl.yaml:3:8: the file contains the control character U+{code}, "
+        "which YAML does not allow; remove it",
+    )
+
+
+def test_a_control_character_after_wide_characters_is_placed_by_character() -> None:
+    with pytest.raises(DataFileError) as caught:
+        parse("name: Kəlbəcər 𐀀\x00\n", "wide.yaml")
+    assert caught.value.lines[0].startswith("wide.yaml:1:17: ")

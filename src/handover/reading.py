@@ -134,6 +134,21 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
             context += f" started at line {exc.context_mark.line + 1}"
         problem = " ".join(filter(None, [exc.problem, context and f"({context})"]))
         raise DataFileError(f"{where}: YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        # libyaml counts bytes of the UTF-8 text; PyYAML's pure-Python reader, characters.
+        c_loader = "CSafeLoader" in (cls.__name__ for cls in type(loader).__mro__)
+        before = (
+            text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+            if c_loader
+            else text[: exc.position]
+        )
+        position = len(before)
+        line = before.count("\n") + 1
+        col = position - (before.rfind("\n") + 1) + 1
+        raise DataFileError(
+            f"{filename}:{line}:{col}: the file contains the control character "
+            f"U+{exc.character:04X}, which YAML does not allow; remove it"
+        ) from None
     except yaml.YAMLError as exc:
         raise DataFileError(f"{filename}: YAML error: {exc}") from None
     except RecursionError:
