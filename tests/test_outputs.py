@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+import pytest
 
 from .conftest import MINIMAL, installed_command, write
 
@@ -213,3 +214,27 @@ def test_changes_detail_for_late_and_revised_completions(
     assert json.loads(kalbajar.stdout)[0]["detail"] == (
         "completed on time by the revised deadline, 10 days after the original"
     )
+
+
+# --- goldens of what people read, at a fixed width ----------------------------------------
+
+TABLE_GOLDENS = [
+    ("status-2020-11-20.txt", "80", ["status", "--date", "2020-11-20"]),
+    ("status-2020-11-20-40-columns.txt", "40", ["status", "--date", "2020-11-20"]),
+    ("delays-2020-12-05.txt", "80", ["delays", "--date", "2020-12-05"]),
+    ("show-lachin-2022-09-01.txt", "80", ["show", "lachin", "--date", "2022-09-01"]),
+    (
+        "changes-2020-11-09-2020-12-02.txt",
+        "80",
+        ["changes", "--since", "2020-11-09", "--until", "2020-12-02"],
+    ),
+]
+
+
+@pytest.mark.parametrize("golden,width,args", TABLE_GOLDENS, ids=[g for g, _, _ in TABLE_GOLDENS])
+def test_tables_match_their_golden_files(
+    invoke: Callable[..., Any], golden: str, width: str, args: list[str]
+) -> None:
+    result = invoke(*args, env={"COLUMNS": width})
+    assert result.exit_code == 0
+    assert result.stdout == (GOLDEN / golden).read_text(encoding="utf-8")
