@@ -24,6 +24,12 @@ def installed_command() -> str:
     return str(script)
 
 
+def unmeasured(env: dict[str, str]) -> dict[str, str]:
+    """The environment without coverage's variables: for a child that must not be measured,
+    such as one whose file size is limited, where saving the measurement would itself fail."""
+    return {k: v for k, v in env.items() if not k.startswith("COVERAGE_")}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the dataset cache of every test run (in-process and subprocess) out of ~/.cache."""

@@ -20,7 +20,7 @@ from handover.edit import NewHandover, SourceArgs, add, complete, plan, postpone
 from handover.errors import DataFileError
 from handover.library import load
 
-from .conftest import SHIPPED, installed_command
+from .conftest import SHIPPED, installed_command, unmeasured
 
 EDITS = Path(__file__).parent / "edits"
 COMMENTED = EDITS / "commented.yaml"
@@ -255,7 +255,7 @@ def test_a_failing_write_leaves_the_original(copy: Path) -> None:
         text=True,
         preexec_fn=tiny_files,
         check=False,
-        env={k: v for k, v in os.environ.items() if k != "HANDOVER_DATA"},
+        env=unmeasured({k: v for k, v in os.environ.items() if k != "HANDOVER_DATA"}),
     )
     assert result.returncode == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from .conftest import MINIMAL, installed_command, write
+from .conftest import MINIMAL, installed_command, unmeasured, write
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -94,7 +94,7 @@ def test_a_failing_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
     def small_files() -> None:  # writes past 100 bytes fail with EFBIG, even for root
         resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
 
-    env = {**os.environ, "HANDOVER_DATA": ""}
+    env = unmeasured({**os.environ, "HANDOVER_DATA": ""})
     result = subprocess.run(
         [installed_command(), "export", "--date", "2020-11-20", "--output", str(target)],
         capture_output=True,
