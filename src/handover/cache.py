@@ -72,15 +72,14 @@ def key(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def _entry(cache_key: str) -> Path | None:
+def entry_for(data: bytes) -> Path | None:
+    """Where the entry for these bytes lives, or None when the cache is off (nothing is
+    hashed then)."""
     folder = directory()
-    return None if folder is None else folder / f"{cache_key}.json"
+    return None if folder is None else folder / f"{key(data)}.json"
 
 
-def get(cache_key: str) -> Dataset | None:
-    path = _entry(cache_key)
-    if path is None:
-        return None
+def get(path: Path) -> Dataset | None:
     try:
         blob = path.read_bytes()
     except OSError:
@@ -96,10 +95,7 @@ def get(cache_key: str) -> Dataset | None:
     return dataset
 
 
-def put(cache_key: str, dataset: Dataset) -> None:
-    path = _entry(cache_key)
-    if path is None:
-        return
+def put(path: Path, dataset: Dataset) -> None:
     from handover.atomic import write_atomic  # tempfile and shutil: only when writing
 
     payload = dump(dataset)

@@ -6,8 +6,8 @@ Pure functions: no click, no I/O. dateutil is imported only for written dates.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
@@ -20,8 +20,7 @@ class DateInputError(ValueError):
     """A date the user typed that cannot be read without guessing."""
 
 
-@dataclass(frozen=True)
-class DateSpec:
+class DateSpec(NamedTuple):
     """A date as typed: either a calendar date, or an offset from today (not yet known)."""
 
     absolute: date | None = None

@@ -41,12 +41,13 @@ def load(path: Path) -> Dataset:
     A valid file's dataset is cached (cache.py), keyed by the file's exact bytes and the
     validating code: a second run on an unchanged file skips the YAML parse and the rules."""
     data = read_bytes(path)
-    key = cache.key(data)
+    entry = cache.entry_for(data)  # None when the cache is off
     with collector_paused():
-        dataset = cache.get(key)
+        dataset = None if entry is None else cache.get(entry)
         if dataset is None:
             dataset = _parse(decode(data, str(path)), str(path))
-            cache.put(key, dataset)
+            if entry is not None:
+                cache.put(entry, dataset)
     return dataset
 
 

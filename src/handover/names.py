@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from handover.errors import UsageError
 
@@ -43,8 +43,7 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A handover id with the spelling that matched."""
 
     id: str

@@ -9,8 +9,7 @@ enclosing mapping's for a missing one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,8 +22,7 @@ KeyPath = tuple[str | int, ...]
 """Where a value sits in a loaded document: ("handovers", 0, "deadline")."""
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A message already placed at a line and column (1-based)."""
 
     line: int
@@ -32,8 +30,7 @@ class Located:
     text: str
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a data file, at a path such as ("handovers", 0, "deadline").
 
     `at_key` places it on the key rather than the value; `related` points at another place

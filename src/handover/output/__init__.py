@@ -9,16 +9,14 @@ table pulls in rich, the calendar icalendar).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from handover.output.views import View
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     module: str  # handover.output.<module>, which has render(view) -> str | bytes
     views: frozenset[str]  # the names of the view classes it renders
     for_people: bool = False  # a view's notes go under it; else on stderr, data kept clean

@@ -7,16 +7,14 @@ format renders which view.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:  # kept light: commands import this module to list their formats
     from handover.models import Agreement
     from handover.timeline import Change, Row
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """Rows of handovers as of a date (status, upcoming, delays). `notes` are lines for the
     reader: under a table, on stderr beside machine-readable data."""
 
@@ -26,8 +24,7 @@ class Listing:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Export:
+class Export(NamedTuple):
     """Every handover as of a date, for spreadsheets, calendars and reports (export)."""
 
     heading: str
@@ -36,8 +33,7 @@ class Export:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ChangeLog:
+class ChangeLog(NamedTuple):
     """What happened in a window, oldest first (changes)."""
 
     heading: str
@@ -45,8 +41,7 @@ class ChangeLog:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(NamedTuple):
     """Everything about one handover as of a date (show)."""
 
     row: Row
@@ -54,8 +49,7 @@ class Detail:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A ready-made JSON document (the data file's JSON Schema)."""
 
     content: Any
