@@ -10,16 +10,16 @@ of lines, and `...` inside a line for any text: README marks where it shortens o
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .conftest import ROOT, SHIPPED, installed_command
+from .conftest import ROOT, SHIPPED
 
 README = ROOT / "README.md"
 
@@ -119,13 +119,14 @@ def test_the_matcher_is_strict_where_readme_is() -> None:
 
 
 @pytest.mark.parametrize("start,steps", BLOCKS, ids=[f"README.md:{s}" for s, _ in BLOCKS])
-def test_readme_example(start: int, steps: list[Step], tmp_path: Path) -> None:
+def test_readme_example(
+    start: int, steps: list[Step], tmp_path: Path, run: Callable[..., Any]
+) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "handover.yaml").write_bytes(SHIPPED.read_bytes())
     (tmp_path / "report.yaml").write_text(REPORT, encoding="utf-8")
     my_dataset(tmp_path)
-    env = {k: v for k, v in os.environ.items() if k not in ("HANDOVER_DATA", "FORCE_COLOR")}
-    env.update({"COLUMNS": "80", "NO_COLOR": "1"})
+    env = {"COLUMNS": "80", "NO_COLOR": "1"}
     for step in steps:
         words = shlex.split(step.command)
         if words[0] == "export":
@@ -133,15 +134,7 @@ def test_readme_example(start: int, steps: list[Step], tmp_path: Path) -> None:
             env[name] = value
             continue
         assert words[0] == "handover", f"README.md:{step.line}: not a handover command"
-        done = subprocess.run(
-            [installed_command(), *words[1:]],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=env,
-            cwd=tmp_path,
-            timeout=60,
-        )
+        done = run(*words[1:], env=env, cwd=tmp_path)
         actual = (done.stdout + done.stderr).splitlines()
         assert matches(step.expected, actual), (
             f"README.md:{step.line}: $ {step.command}\n--- README says:\n"
