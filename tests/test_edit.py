@@ -108,7 +108,18 @@ def test_edit_keeps_the_files_permissions(invoke: Callable[..., Any], copy: Path
         == 0
     )
     assert stat.S_IMODE(copy.stat().st_mode) == 0o640
-    assert sorted(p.name for p in copy.parent.iterdir()) == ["data.yaml"]
+    assert left_beside(copy) == ["data.yaml"]
+
+
+def left_beside(path: Path) -> list[str]:
+    """The files in the data file's folder, less the lock file `record` keeps there (its
+    name, and that it is empty, are checked): no temporary file may be left."""
+    names = sorted(p.name for p in path.parent.iterdir())
+    lock = path.parent / f".{path.name}.lock"
+    if lock.name in names:
+        assert lock.stat().st_size == 0
+        names.remove(lock.name)
+    return names
 
 
 # --- every failure leaves the file byte-identical ----------------------------------------
@@ -184,7 +195,7 @@ def test_failed_edit_leaves_the_file_untouched(
     assert result.exit_code == code
     assert words in result.stderr
     assert copy.read_bytes() == before
-    assert sorted(p.name for p in copy.parent.iterdir()) == ["data.yaml"]
+    assert left_beside(copy) == ["data.yaml"]
 
 
 def test_invalid_edit_lists_the_problems(invoke: Callable[..., Any], copy: Path) -> None:
@@ -231,7 +242,7 @@ def test_a_file_changed_by_someone_else_is_not_overwritten(copy: Path) -> None:
     with pytest.raises(DataFileError, match="changed by someone else since it was read"):
         planned.write()
     assert copy.read_bytes() == theirs
-    assert sorted(p.name for p in copy.parent.iterdir()) == ["data.yaml"]
+    assert left_beside(copy) == ["data.yaml"]
 
 
 def test_a_failing_write_leaves_the_original(copy: Path) -> None:
@@ -260,7 +271,7 @@ def test_a_failing_write_leaves_the_original(copy: Path) -> None:
     assert result.returncode == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
     assert copy.read_bytes() == before
-    assert sorted(p.name for p in copy.parent.iterdir()) == ["data.yaml"]
+    assert left_beside(copy) == ["data.yaml"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")

@@ -8,10 +8,13 @@ rules as `validate`, and only then writes it atomically. Nothing here imports cl
 from __future__ import annotations
 
 import difflib
+import fcntl
 import io
 import itertools
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -168,6 +171,25 @@ def _append(sequence: Any, item: Any) -> None:
 def _day(value: date) -> date:
     # A new object each time: ruamel writes one object used twice as an &anchor / *alias.
     return date(value.year, value.month, value.day)
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on a lock file beside the data file (`.NAME.lock`),
+    so that edits of one file are serialised: a second writer waits here, then reads the file
+    as the first one left it. The lock file stays; removing it would race with a waiter."""
+    lock_path = path.parent / f".{path.name}.lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DataFileError(
+            f"{path}: cannot lock the file for editing ({lock_path}: {exc.strerror or exc})"
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def plan(path: Path, change: Callable[[Any], None]) -> Planned:

@@ -199,8 +199,9 @@ def cross_problems(raw: object) -> list[Problem]:
     for i, h in _items(raw.get("handovers")):
         base: KeyPath = ("handovers", i)
         hid = h.get("id")
+        repeated_id = isinstance(hid, str) and hid in first_id
         if isinstance(hid, str):
-            if hid in first_id:
+            if repeated_id:
                 problems.append(
                     Problem(
                         (*base, "id"),
@@ -210,27 +211,30 @@ def cross_problems(raw: object) -> list[Problem]:
                 )
             else:
                 first_id[hid] = i
-        problems += _spelling_collisions(h, i, spelling_owner)
+        problems += _spelling_collisions(h, i, spelling_owner, count_id=not repeated_id)
         problems += _parties(h, base, parties)
         problems += _dates(h, base, _date(h.get("agreed")) or signed)
     return problems
 
 
 def _spelling_collisions(
-    h: Mapping[str, Any], index: int, owner: dict[str, tuple[int, KeyPath]]
+    h: Mapping[str, Any], index: int, owner: dict[str, tuple[int, KeyPath]], count_id: bool
 ) -> list[Problem]:
+    """Ids, names and aliases share one namespace per agreement (a repeated id is reported
+    as a duplicate id, not again here)."""
     problems = []
     mine: dict[str, KeyPath] = {}
-    for key in ("name", "aliases"):
+    for key in ("id", "name", "aliases") if count_id else ("name", "aliases"):
         for j, text in _texts(h.get(key)):
             path: KeyPath = ("handovers", index, key) if j is None else ("handovers", index, key, j)
             mine.setdefault(fold(text), path)
     for folded, path in mine.items():
         if folded in owner and owner[folded][0] != index:
+            what = "id" if path[2] == "id" else "name or alias"
             problems.append(
                 Problem(
                     path,
-                    f"name or alias {folded!r} is already used by another handover",
+                    f"{what} {folded!r} is already used by another handover",
                     related=owner[folded][1],
                 )
             )

@@ -10,7 +10,7 @@ import click
 
 from handover.commands.common import App, DateParam, data_option, note, pass_app
 from handover.dates import DateSpec
-from handover.edit import NewHandover, SourceArgs, add, complete, plan, postpone
+from handover.edit import NewHandover, SourceArgs, add, complete, locked, plan, postpone
 from handover.errors import UsageError
 
 F = Callable[..., Any]
@@ -36,12 +36,11 @@ def _editable(app: App) -> Path:
 
 
 def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:
-
-    planned = plan(path, change)
     if dry_run:
-        click.echo(planned.diff(), nl=False)
+        click.echo(plan(path, change).diff(), nl=False)
         return
-    planned.write()
+    with locked(path):  # from reading to renaming: every "updated" is true
+        plan(path, change).write()
     note(f"updated {path}")
 
 
