@@ -103,3 +103,122 @@ def test_a_handovers_own_id_and_name_may_fold_alike() -> None:
 
     own = ID_CLASH.replace("name: Other Place", "name: HILL").replace("name: Hill\n", "name: V\n")
     assert [h.id for h in parse(own, "own.yaml").handovers] == ["vale", "hill"]
+
+
+# --- the writer writes through links, and refuses what it must not replace -----------------
+
+import stat  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+from .conftest import write  # noqa: E402
+
+RECORD = ["record", "complete", "hill", "--on", "2021-03-09"]
+
+
+def test_a_symlinked_data_file_is_written_through(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    real = write(tmp_path, MINIMAL, "real.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    assert invoke("--data", str(link), *RECORD).exit_code == 0
+    assert link.is_symlink() and link.resolve() == real
+    assert "completed: 2021-03-09" in real.read_text(encoding="utf-8")
+
+
+def test_a_symlinked_output_is_written_through(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    real = tmp_path / "out.csv"
+    real.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    result = invoke("export", "--date", "2020-11-20", "--output", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and real.read_text().startswith("id,name,from,to")
+
+
+def test_a_read_only_data_file_is_refused(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL)
+    path.chmod(0o444)
+    result = invoke("--data", str(path), *RECORD)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}: the file is read-only (mode 0444); nothing written\n"
+    assert path.read_text(encoding="utf-8") == MINIMAL
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_an_edit_by_root_keeps_the_files_owner(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL)
+    os.chown(path, 4321, 4322)
+    path.chmod(0o600)
+    assert invoke("--data", str(path), *RECORD).exit_code == 0
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4321, 4322, 0o600)
+
+
+def test_export_onto_the_data_file_itself_is_refused(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    result = invoke("--data", str(path), "export", "--output", str(path))
+    assert result.exit_code == 2
+    assert "is the data file" in result.stderr and result.stderr.count("\n") == 1
+    assert path.read_text(encoding="utf-8") == MINIMAL
+
+
+@pytest.mark.parametrize("option", ["--output", "--svg", "--html"])
+def test_an_output_that_is_not_a_regular_file_is_refused(
+    invoke: Callable[..., Any], tmp_path: Path, option: str
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    command = ["export"] if option == "--output" else ["timeline"]
+    result = invoke(*command, "--date", "2020-11-20", option, str(fifo))
+    assert result.exit_code == 1
+    assert result.stderr == f"{fifo}: is not a regular file; nothing written\n"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still the pipe, not replaced
+
+
+def test_output_dash_is_stdout(invoke: Callable[..., Any]) -> None:
+    result = invoke("export", "--date", "2020-11-20", "--output", "-")
+    assert result.exit_code == 0
+    assert result.stdout == invoke("export", "--date", "2020-11-20").stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("option", ["--output", "--svg"])
+def test_an_empty_output_name_is_a_usage_error(invoke: Callable[..., Any], option: str) -> None:
+    command = ["export"] if option == "--output" else ["timeline"]
+    result = invoke(*command, option, "")
+    assert result.exit_code == 2
+    assert "needs a file name" in result.stderr
+
+
+def test_data_naming_a_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [installed_command(), "--data", str(fifo), "status"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert done.returncode == 1
+    assert done.stderr == f"{fifo}: is not a regular file, so not a data file\n"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_empty_data_option_is_a_usage_error(invoke: Callable[..., Any], where: str) -> None:
+    args = ["--data", "", "status"] if where == "before" else ["status", "--data", ""]
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert "--data needs a file name" in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_output_that_is_a_folder_exits_1(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    result = invoke("export", "--output", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path}: is not a regular file; nothing written\n"

@@ -112,6 +112,7 @@ def _help_width() -> int:
 @click.option(
     "--data",
     metavar="FILE",
+    type=click.Path(),
     envvar="HANDOVER_DATA",
     help="Data file (default: $HANDOVER_DATA, else the bundled dataset).",
 )
@@ -123,9 +124,9 @@ def cli(ctx: click.Context, data: str | None) -> None:
     Every answer is as of a date (--date, default today in the agreement's time zone):
     nothing announced or completed after that date is visible.
     """
-    from handover.commands.common import App
+    from handover.commands.common import App, check_data
 
-    ctx.ensure_object(App).data_option = data
+    ctx.ensure_object(App).data_option = check_data(data)
 
 
 def main(args: Sequence[str] | None = None, prog_name: str = "handover") -> NoReturn:

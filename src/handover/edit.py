@@ -25,7 +25,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from handover.atomic import write_atomic
+from handover.atomic import target_of, write_atomic
 from handover.errors import DataFileError, EditError
 from handover.library import parse
 from handover.models import Handover, Revision
@@ -178,7 +178,8 @@ def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive advisory lock on a lock file beside the data file (`.NAME.lock`),
     so that edits of one file are serialised: a second writer waits here, then reads the file
     as the first one left it. The lock file stays; removing it would race with a waiter."""
-    lock_path = path.parent / f".{path.name}.lock"
+    target = target_of(path)  # links to one file share its lock
+    lock_path = target.parent / f".{target.name}.lock"
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,12 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes, refused past MAX_BYTES before reading (DataFileError, exit 1)."""
     name = str(path)
     try:
+        # Looked at before opening: opening a pipe would wait for a writer forever.
+        kind = os.stat(path).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError
+        if not stat.S_ISREG(kind):
+            raise DataFileError(f"{name}: is not a regular file, so not a data file")
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:

@@ -8,7 +8,9 @@ of files) is imported where it is used.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
+from handover.errors import UsageError
 from handover.library import data_path, load
 from handover.models import Dataset
 from handover.names import NameIndex, lookup
@@ -54,6 +57,15 @@ class App:
         index = NameIndex((h.id, [h.name, *h.aliases]) for h in self.dataset().handovers)
         return [lookup(index, name) for name in names]
 
+    def check_output(self, output: str | None, option: str = "--output") -> None:
+        """Refuse to write an output over the data file itself (exit 2)."""
+        if output is None or output == "-":
+            return
+        data = data_path(self.data_option)
+        with contextlib.suppress(OSError):  # either missing: they are not the same file
+            if os.path.samefile(output, data):
+                raise UsageError(f"{option} {output} is the data file; refusing to overwrite it")
+
     def headline(self, what: str, as_of: date) -> str:
         return f"{what} as of {as_of.isoformat()} ({self.dataset().agreement.id})"
 
@@ -81,9 +93,33 @@ class DateParam(_ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def check_data(value: str | None) -> str | None:
+    """--data "" (an unset variable, say) is a mistake, not a request for the bundled data."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("--data needs a file name; it is empty", param_hint="'--data'")
+    return value
+
+
 def _set_data(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
+    if check_data(value) is not None:
         ctx.ensure_object(App).data_option = value
+
+
+def _file_name(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("needs a file name; it is empty")
+    return value
+
+
+def output_option(*names: str, help: str) -> Callable[[F], F]:
+    """An option naming a file to write; `-` means stdout."""
+    return click.option(
+        *names,
+        metavar="FILE",
+        callback=_file_name,
+        type=click.Path(allow_dash=True),  # a path: shells complete file names
+        help=help,
+    )
 
 
 def data_option(command: F) -> F:
@@ -91,6 +127,7 @@ def data_option(command: F) -> F:
     return click.option(
         "--data",
         metavar="FILE",
+        type=click.Path(),
         expose_value=False,
         callback=_set_data,
         help="Data file (default: $HANDOVER_DATA, else the bundled dataset).",
@@ -128,7 +165,7 @@ def emit_view(fmt: str, view: View, output: str | None = None) -> None:
     of a format for people; beside data for programs they go to stderr."""
     data = render(fmt, view)
     people = FORMATS[fmt].for_people
-    if output is None:
+    if output is None or output == "-":
         # A format for people has decided on colour itself (rich's terminal detection).
         click.echo(data, nl=False, color=True if people else None)
     else:

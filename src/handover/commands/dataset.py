@@ -12,7 +12,7 @@ from handover.plural import plural
 
 
 @click.command()
-@click.argument("file", required=False, metavar="[FILE]")
+@click.argument("file", required=False, metavar="[FILE]", type=click.Path())
 @data_option
 @pass_app
 def validate(app: App, file: str | None) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
@@ -16,6 +18,7 @@ from handover.commands.common import (
     emit_view,
     format_option,
     note,
+    output_option,
     pass_app,
 )
 from handover.dates import DateSpec
@@ -27,11 +30,12 @@ from handover.timeline import rows
 @click.command()
 @date_option
 @format_option(Export, default="csv")
-@click.option("--output", "output", metavar="FILE", help="Write to FILE (atomically), not stdout.")
+@output_option("--output", "output", help="Write to FILE (atomically), not stdout; - is stdout.")
 @data_option
 @pass_app
 def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> None:
     """Every handover as of a date: CSV, JSON, iCalendar or Markdown."""
+    app.check_output(output)
     as_of = app.as_of(when)
     dataset = app.dataset()
     view = Export(app.headline("Handovers", as_of), rows(dataset, as_of), dataset.agreement)
@@ -57,8 +61,8 @@ def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None
 
 @click.command()
 @date_option
-@click.option("--svg", "svg", metavar="FILE", help="Save the chart as an SVG picture.")
-@click.option("--html", "html", metavar="FILE", help="Save the chart as an HTML page.")
+@output_option("--svg", "svg", help="Save the chart as an SVG picture (- for stdout).")
+@output_option("--html", "html", help="Save the chart as an HTML page (- for stdout).")
 @data_option
 @pass_app
 def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None) -> None:
@@ -70,6 +74,8 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
     from handover.output.chart import Chart
     from handover.output.table import console, title
 
+    app.check_output(svg, "--svg")
+    app.check_output(html, "--html")
     as_of = app.as_of(when)
     dataset = app.dataset()
     chart = Chart(rows(dataset, as_of), dataset.agreement.signed, as_of)
@@ -82,10 +88,13 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
     recorder = Console(file=io.StringIO(), record=True, width=100, force_terminal=True)
     recorder.print(heading)
     recorder.print(chart)
-    if svg:
-        svg_text = recorder.export_svg(title="handover timeline", clear=False)
-        write_atomic(Path(svg), svg_text.encode())
-        note(f"wrote {svg}")
-    if html:
-        write_atomic(Path(html), recorder.export_html(clear=False).encode())
-        note(f"wrote {html}")
+    pictures: list[tuple[str | None, Callable[[], str]]] = [
+        (svg, partial(recorder.export_svg, title="handover timeline", clear=False)),
+        (html, partial(recorder.export_html, clear=False)),
+    ]
+    for name, text in pictures:
+        if name == "-":
+            click.echo(text(), nl=False)
+        elif name:
+            write_atomic(Path(name), text().encode())
+            note(f"wrote {name}")
