@@ -159,6 +159,7 @@ def test_show_json_is_the_row_and_everything_it_rests_on(
         "as_of": "2021-03-20",
         "aliases": ["Hügel", "The Hill"],
         "notes": "Handed over a day early.",
+        "notes_written_later": False,  # 20 March is after every date the record speaks of
         "revisions": [
             {
                 "announced": "2021-03-08",

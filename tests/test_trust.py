@@ -3,13 +3,20 @@ should, and inputs that cannot hang or mislead. Each test failed before its fix.
 
 from __future__ import annotations
 
+import json
 import os
+import stat
 import subprocess
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import icalendar
+import pytest
 import yaml
 
-from .conftest import MINIMAL, installed_command, unmeasured
+from .conftest import MINIMAL, SHIPPED, installed_command, unmeasured, write
 
 WRITERS = 20
 
@@ -107,13 +114,6 @@ def test_a_handovers_own_id_and_name_may_fold_alike() -> None:
 
 # --- the writer writes through links, and refuses what it must not replace -----------------
 
-import stat  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pytest  # noqa: E402
-
-from .conftest import write  # noqa: E402
 
 RECORD = ["record", "complete", "hill", "--on", "2021-03-09"]
 
@@ -222,3 +222,55 @@ def test_an_output_that_is_a_folder_exits_1(invoke: Callable[..., Any], tmp_path
     result = invoke("export", "--output", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr == f"{tmp_path}: is not a regular file; nothing written\n"
+
+
+# --- nothing after the as-of date: sources and notes too ---------------------------------
+
+
+def _shipped_sources(hid: str) -> list[dict[str, Any]]:
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    (handover,) = [h for h in data["handovers"] if h["id"] == hid]
+    return list(handover["sources"])
+
+
+def test_show_hides_sources_published_after_the_date(invoke: Callable[..., Any]) -> None:
+    on = date(2020, 11, 20)
+    sources = _shipped_sources("lachin")
+    later = [s for s in sources if s["published"] > on]
+    assert later  # the data has some: 1 December 2020 and 26 August 2022
+    table = invoke("show", "lachin", "--date", on.isoformat())
+    shown = json.loads(
+        invoke("show", "lachin", "--date", on.isoformat(), "--format", "json").stdout
+    )
+    for source in later:
+        assert source["url"] not in table.stdout
+    assert [s["url"] for s in shown["sources"]] == [
+        s["url"] for s in sources if s["published"] <= on
+    ]
+
+
+def test_notes_shown_before_the_last_event_are_labelled_as_written_later(
+    invoke: Callable[..., Any],
+) -> None:
+    before = invoke("show", "lachin", "--date", "2020-11-20")
+    assert "About (written later; it may tell of events after 2020-11-20)" in before.stdout
+    after = invoke("show", "lachin", "--date", "2022-09-01")
+    assert "written later" not in after.stdout and "\nAbout\n" in after.stdout
+    as_json = json.loads(
+        invoke("show", "lachin", "--date", "2020-11-20", "--format", "json").stdout
+    )
+    assert as_json["notes_written_later"] is True
+
+
+def test_a_calendar_exported_on_a_date_cites_nothing_published_later(
+    invoke: Callable[..., Any],
+) -> None:
+    result = invoke("export", "--format", "ics", "--date", "2020-11-12")
+    text = "".join(
+        str(e.get("DESCRIPTION"))
+        for e in icalendar.Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+    ).replace("\n", "")
+    for hid in ("kalbajar", "aghdam", "lachin"):
+        for source in _shipped_sources(hid):
+            if source.get("url") and source["published"] > date(2020, 11, 12):
+                assert source["url"] not in text, source["url"]

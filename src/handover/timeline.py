@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypedDict, cast
 
-from handover.models import Agreement, Dataset, Handover, Revision
+from handover.models import Agreement, Dataset, Handover, Revision, Source
 from handover.plural import plural
 
 
@@ -88,6 +88,17 @@ class Row:
     def revisions(self) -> tuple[Revision, ...]:
         return tuple(self.handover.revisions[: self.revision_count])
 
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The handover's sources published on or before the as-of date (or undated)."""
+        return visible(self.handover.sources, self.as_of)
+
+    @property
+    def notes_written_later(self) -> bool:
+        """Notes are undated commentary written later: shown for a date before the
+        handover's last recorded event, they may tell of what came after it."""
+        return self.handover.notes is not None and self.as_of < last_event(self.handover)
+
     def fields(self) -> RowFields:
         """The fields of DESIGN section 3 as JSON types (ISO dates, null), in FIELDS order."""
         h = self.handover
@@ -110,6 +121,22 @@ class Row:
             "as_of": self.as_of.isoformat(),
         }
         return cast(RowFields, {name: by_name[name] for name in FIELDS})  # type: ignore[literal-required]
+
+
+def visible(sources: Iterable[Source], as_of: date) -> tuple[Source, ...]:
+    """Sources as they could be cited on `as_of`: none published after it."""
+    return tuple(s for s in sources if s.published is None or s.published <= as_of)
+
+
+def last_event(handover: Handover) -> date:
+    """The last date the record of a handover speaks of: its deadlines, the announcements
+    of their revisions, its completion."""
+    dates = [handover.deadline]
+    for revision in handover.revisions:
+        dates += [revision.announced, revision.deadline]
+    if handover.completed is not None:
+        dates.append(handover.completed)
+    return max(dates)
 
 
 def deadline_as_of(handover: Handover, as_of: date) -> tuple[date, int]:

@@ -41,7 +41,7 @@ def render(view: Export) -> bytes:
         stamp = datetime.combine(r.as_of, time(0, 0))
         base = f"{agreement.id}.{h.id}"
         route = f"{h.from_} to {h.to}"
-        sources = [s.url for s in h.sources if s.url]
+        sources = [s.url for s in r.sources if s.url]  # none published after the date
         about = f"{agreement.title}\n{h.provision or ''}\n{summary(r)}".strip()
         if sources:
             about += "\nSources:\n" + "\n".join(sources)

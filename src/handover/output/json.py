@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from handover.models import Source
 from handover.output.views import ChangeLog, Detail, Document, Export, Listing
+from handover.timeline import visible
 
 
 def dumps(data: Any) -> str:
@@ -20,9 +23,20 @@ def detail(view: Detail) -> dict[str, Any]:
         **r.fields(),
         "aliases": list(h.aliases),
         "notes": h.notes,
-        "revisions": [revision.model_dump(mode="json") for revision in r.revisions],
-        "sources": [source.model_dump(mode="json") for source in h.sources],
+        "notes_written_later": r.notes_written_later,
+        "revisions": [
+            {
+                **revision.model_dump(mode="json", exclude={"sources"}),
+                "sources": _sources(visible(revision.sources, r.as_of)),
+            }
+            for revision in r.revisions
+        ],
+        "sources": _sources(r.sources),
     }
+
+
+def _sources(sources: Iterable[Source]) -> list[dict[str, Any]]:
+    return [source.model_dump(mode="json") for source in sources]
 
 
 def render(view: Listing | Export | ChangeLog | Detail | Document) -> str:

@@ -20,7 +20,7 @@ from rich.text import Text
 from handover.models import Agreement, Source
 from handover.output.views import ChangeLog, Detail, Listing
 from handover.output.words import summary
-from handover.timeline import Change, Row, Status
+from handover.timeline import Change, Row, Status, visible
 
 _STATUS_STYLE = {
     Status.COMPLETED: "green",
@@ -166,7 +166,10 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
         _pairs(facts),
     ]
     if h.notes:
-        out += [title("About"), Text(h.notes)]
+        about = "About"
+        if r.notes_written_later:
+            about += f" (written later; it may tell of events after {r.as_of.isoformat()})"
+        out += [title(about), Text(h.notes)]
     for revision in r.revisions:
         out.append(
             title(
@@ -175,10 +178,10 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
             )
         )
         out.append(Text(revision.reason))
-        out += [_source_line(s) for s in revision.sources]
-    if h.sources:
+        out += [_source_line(s) for s in visible(revision.sources, r.as_of)]
+    if r.sources:
         out.append(title("Sources"))
-        out += [_source_line(s) for s in h.sources]
+        out += [_source_line(s) for s in r.sources]
     return out
 
 
