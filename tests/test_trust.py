@@ -274,3 +274,155 @@ def test_a_calendar_exported_on_a_date_cites_nothing_published_later(
         for source in _shipped_sources(hid):
             if source.get("url") and source["published"] > date(2020, 11, 12):
                 assert source["url"] not in text, source["url"]
+
+
+# --- text from the data is text: no markup, no escapes, never cut ---------------------------
+
+BRACKETS = MINIMAL.replace("name: Hill District", 'name: "Hill [east] [/] [bold]x[/bold]"')
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--date", "2021-03-12"],
+        ["delays", "--date", "2021-03-12"],
+        ["changes", "--since", "2021-03-01", "--until", "2021-03-12"],
+        ["show", "hill", "--date", "2021-03-12"],
+        ["upcoming", "--date", "2021-03-02"],
+        ["timeline", "--date", "2021-03-12"],
+    ],
+)
+def test_brackets_in_names_are_shown_as_written(
+    invoke: Callable[..., Any], tmp_path: Path, args: list[str]
+) -> None:
+    path = write(tmp_path, BRACKETS)
+    result = invoke("--data", str(path), *args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Hill [east] [/] [bold]x[/bold]" in result.stdout
+
+
+def test_control_characters_in_text_are_refused_at_their_line(tmp_path: Path) -> None:
+    from handover.errors import DataFileError
+    from handover.library import parse
+
+    text = MINIMAL.replace("name: Hill District", 'name: "Hill \\e[31mred"')
+    with pytest.raises(DataFileError) as caught:
+        parse(text, "ctl.yaml")
+    assert caught.value.lines == (
+        "ctl.yaml:9:11: name: control character U+001B is not allowed in text",
+    )
+
+
+def test_control_characters_never_reach_the_terminal_or_a_file() -> None:
+    """Data that got past validation (a dataset built in code) is still shown as text."""
+    from handover.models import Agreement, Handover
+    from handover.output import render
+    from handover.output.views import Export, Listing, View
+    from handover.timeline import row
+
+    agreement = Agreement.model_construct(
+        id="a",
+        title="A\x1b]0;pwned\x07",
+        signed=date(2021, 1, 1),
+        timezone="UTC",
+        parties=["X", "Y"],
+        sources=[],
+        notes=None,
+    )
+    handover = Handover.model_construct(
+        id="h",
+        name="Red\x1b[31m Zone\r",
+        aliases=[],
+        from_="X",
+        to="Y",
+        provision=None,
+        agreed=None,
+        deadline=date(2021, 2, 1),
+        revisions=[],
+        completed=None,
+        notes=None,
+        sources=[],
+    )
+    rows = [row(handover, agreement, date(2021, 1, 10))]
+    cases: list[tuple[str, View]] = [
+        ("table", Listing("heading", rows)),
+        ("csv", Export("heading", rows, agreement)),
+        ("md", Export("heading", rows, agreement)),
+        ("ics", Export("heading", rows, agreement)),
+    ]
+    for fmt, view in cases:
+        out = render(fmt, view)
+        text = out.decode() if isinstance(out, bytes) else out
+        assert "\x1b" not in text and "\x07" not in text, fmt
+        unfolded = text.replace("\r\n ", "").replace("\\[", "[")  # ics folding, md escape
+        assert "Red[31m Zone" in unfolded, fmt
+
+
+@pytest.mark.parametrize("width", ["18", "12", "1", "0"])
+@pytest.mark.parametrize(
+    "args,whole",
+    [
+        (["status", "--date", "2020-11-20"], ["(nk-2020-trilateral)", "Kalbajar District"]),
+        (["show", "kalbajar", "--date", "2020-11-20"], ["Original deadline: 2020-11-15"]),
+    ],
+)
+def test_narrow_terminals_cut_nothing(
+    invoke: Callable[..., Any], width: str, args: list[str], whole: list[str]
+) -> None:
+    result = invoke(*args, env={"COLUMNS": width})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    if width == "0":  # ignored, as Python's shutil.get_terminal_size does: the default width
+        assert result.stdout == invoke(*args, env={"COLUMNS": "80"}).stdout
+        return
+    lines = result.stdout.splitlines()
+    assert "Deadline: 2020-11-25" in lines
+    for text in whole:
+        assert any(text in line for line in lines), (text, result.stdout)
+
+
+@pytest.mark.parametrize(
+    "name,cell",
+    [
+        ("Hill\rDistrict", "HillDistrict"),  # a bare CR used to end the row early in readers
+        ("\t=HYPERLINK(1)", "'=HYPERLINK(1)"),  # a tab in front no longer hides a formula
+        ("\r+1", "'+1"),
+        ("Line one\nline two", "Line one\nline two"),  # a line break is kept, and quoted
+    ],
+)
+def test_csv_cells_read_back_as_one_row_each(name: str, cell: str) -> None:
+    import csv
+    import io
+
+    from handover.models import Agreement, Handover
+    from handover.output import render
+    from handover.output.views import Listing
+    from handover.timeline import row
+
+    agreement = Agreement.model_construct(
+        id="a",
+        title="A",
+        signed=date(2021, 1, 1),
+        timezone="UTC",
+        parties=["X", "Y"],
+        sources=[],
+        notes=None,
+    )
+    handover = Handover.model_construct(
+        id="h",
+        name=name,
+        aliases=[],
+        from_="X",
+        to="Y",
+        provision=None,
+        agreed=None,
+        deadline=date(2021, 2, 1),
+        revisions=[],
+        completed=None,
+        notes=None,
+        sources=[],
+    )
+    text = render("csv", Listing("h", [row(handover, agreement, date(2021, 1, 10))]))
+    assert isinstance(text, str)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2 and rows[1][1] == cell

@@ -65,8 +65,19 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _no_control(value: str) -> str:
+    """Text may hold newlines, but no other control character (DESIGN section 1)."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed in text")
+    return value
+
+
 Date = Annotated[date, BeforeValidator(to_date)]
-Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
+Text = Annotated[str, Field(min_length=1, pattern=r"\S"), AfterValidator(_no_control)]
 Slug = Annotated[str, Field(pattern=_SLUG, description="lowercase letters, digits, hyphens")]
 Url = Annotated[str, AfterValidator(_check_url), Field(description="an http(s) URL")]
 TimeZone = Annotated[str, AfterValidator(_check_timezone), Field(description="IANA time zone")]

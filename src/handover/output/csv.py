@@ -7,21 +7,24 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from handover.output.plain import plain
 from handover.output.views import ChangeLog, Export, Listing
 from handover.timeline import CHANGE_FIELDS, FIELDS
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> str:
-    """One CSV cell: empty for missing, true/false for booleans, and text that a spreadsheet
-    would run as a formula prefixed with a quote."""
+    """One CSV cell: empty for missing, true/false for booleans; text without control
+    characters (a line break is kept, and quoted), and text that a spreadsheet would run as
+    a formula prefixed with a quote."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+        text = plain(value)
+        return "'" + text if text.startswith(_FORMULA_STARTS) else text
     return str(value)
 
 

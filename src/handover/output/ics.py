@@ -7,10 +7,11 @@ deadline it replaced becomes a "moved" event of its own.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
+from handover.output.plain import plain
 from handover.output.views import Export
 from handover.output.words import summary
 
@@ -23,8 +24,8 @@ def _event(uid: str, day: object, title: str, description: str, stamp: datetime,
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))  # type: ignore[operator]
-    event.add("summary", title)
-    event.add("description", description)
+    event.add("summary", plain(title))
+    event.add("description", plain(description))
     event.add("sequence", seq)
     event.add("transp", "TRANSPARENT")
     return event
@@ -35,10 +36,10 @@ def render(view: Export) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", agreement.title)
+    calendar.add("x-wr-calname", vText(plain(agreement.title)))  # escaped like any text
+    stamp = datetime.now(UTC).replace(microsecond=0)  # DTSTAMP: when the file was made
     for r in view.rows:
         h = r.handover
-        stamp = datetime.combine(r.as_of, time(0, 0))
         base = f"{agreement.id}.{h.id}"
         route = f"{h.from_} to {h.to}"
         sources = [s.url for s in r.sources if s.url]  # none published after the date

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+from handover.output.plain import plain
 from handover.output.views import Export
 from handover.output.words import summary
 
 HEADERS = ("Handover", "From → to", "Status", "Deadline", "Original deadline", "Completed", "Notes")
 
 
+# Inside a pipe-table cell only inline syntax can act: emphasis, code, links, strike-through,
+# the cell divider. Those characters are escaped with a backslash; & < > become HTML
+# entities, so that no tag or entity in the data is ever rendered as HTML.
+_INLINE = re.compile(r"([\\`*_\[\]~|])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    text = html.escape(plain(text).replace("\n", " "), quote=False)
+    return _INLINE.sub(r"\\\1", text)
 
 
 def render(view: Export) -> str:

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from handover.models import Agreement, Source
+from handover.output.plain import plain
 from handover.output.views import ChangeLog, Detail, Listing
 from handover.output.words import summary
 from handover.timeline import Change, Row, Status, visible
@@ -32,26 +33,46 @@ _STATUS_STYLE = {
 
 
 def console(file: IO[str]) -> Console:
-    return Console(file=file, highlight=False, emoji=False)
+    out = Console(file=file, highlight=False, emoji=False)
+    if out.width < 1:  # COLUMNS=0: ignored, as Python's shutil.get_terminal_size does
+        out = Console(file=file, highlight=False, emoji=False, width=80)
+    return out
+
+
+Cell = str | Text
+
+
+def _cell(value: Cell) -> Text:
+    """Text from the data goes into rich as plain text: never read as markup."""
+    return value if isinstance(value, Text) else Text(plain(value))
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
 
 
 class _Fitted:
     """A table whose column widths are worked out here, so that rich never has to squeeze
     a column below its longest word. Where even those do not fit, each row becomes a block
-    of "header  value" lines instead, so that no word is ever broken on a narrow terminal."""
+    of "header  value" lines instead; where even a block does not fit (its longest header
+    and word are wider than the terminal), `lines()` gives "Header: value" lines for the
+    terminal itself to wrap. No word is ever broken or cut."""
 
-    def __init__(self, headers: Sequence[str], cells: Sequence[Sequence[str | Text]]) -> None:
+    def __init__(
+        self, headers: Sequence[str], cells: Sequence[Sequence[Cell]], blocks_only: bool = False
+    ) -> None:
         self.headers = headers
-        self.cells = cells
-        columns = [[h, *(str(row[i]) for row in cells)] for i, h in enumerate(headers)]
-        self.longest_word = [max(cell_len(w) for t in col for w in t.split()) for col in columns]
+        self.cells = [[_cell(c) for c in row] for row in cells]
+        self.blocks_only = blocks_only
+        columns = [[h, *(row[i].plain for row in self.cells)] for i, h in enumerate(headers)]
+        self.longest_word = [max(_longest_word(t) for t in col) for col in columns]
         self.longest_text = [max(cell_len(t) for t in col) for col in columns]
 
     def widths(self, available: int) -> list[int] | None:
         """Content widths that fit `available` columns, or None if the words cannot fit."""
         widths = list(self.longest_word)
         spare = available - sum(widths)
-        if spare < 0:
+        if spare < 0 or self.blocks_only:
             return None
         # Widen the columns whose whole text is closest first, so short cells stay on one
         # line; the column with the most text takes what is left and wraps.
@@ -60,6 +81,21 @@ class _Fitted:
             widths[i] += grow
             spare -= grow
         return widths
+
+    def blocks_fit(self, available: int) -> bool:
+        """Whether "header  value" blocks fit: the longest header, two spaces, the longest
+        word of any value."""
+        longest_header = max(cell_len(h) for h in self.headers)
+        return longest_header + 2 + max(self.longest_word) <= available
+
+    def lines(self) -> list[Text]:
+        out: list[Text] = []
+        for row_cells in self.cells:
+            out += [
+                Text(f"{h}: ").append_text(c) for h, c in zip(self.headers, row_cells, strict=True)
+            ]
+            out.append(Text(""))
+        return out[:-1] if self.blocks_only else out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         # Between two columns: one space of padding on each side and a one-character divider.
@@ -72,12 +108,13 @@ class _Fitted:
                 table.add_row(*row_cells)
             yield table
             return
-        for row_cells in self.cells:
+        for i, row_cells in enumerate(self.cells):
             yield _pairs(zip(self.headers, row_cells, strict=True))
-            yield Text("")
+            if not self.blocks_only or i < len(self.cells) - 1:
+                yield Text("")
 
 
-def _pairs(pairs: Iterable[tuple[str, str | Text]]) -> Table:
+def _pairs(pairs: Iterable[tuple[str, Text]]) -> Table:
     """A block of "name  value" lines: names bold and never wrapped, values wrapping."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -133,23 +170,23 @@ def changes_table(changes: Sequence[Change]) -> _Fitted:
 
 
 def title(text: str) -> Text:
-    return Text(text, style="bold")
+    return Text(plain(text), style="bold")
 
 
 def _source_line(source: Source) -> Text:
-    bits = [b for b in (source.publisher, source.title) if b]
+    bits = [plain(b) for b in (source.publisher, source.title) if b]
     if source.published:
         bits.append(source.published.isoformat())
     line = Text("  - " + ", ".join(bits), no_wrap=True)
     if source.url:
-        line.append(("\n    " if bits else "") + source.url, style="blue")
+        line.append(("\n    " if bits else "") + plain(source.url), style="blue")
     return line
 
 
 def show(r: Row, agreement: Agreement) -> list[RenderableType]:
     """The whole record of one handover as of a date, with the sources behind every date."""
     h = r.handover
-    facts: list[tuple[str, str | Text]] = [
+    facts: list[tuple[str, Cell]] = [
         ("Status", _status(r)),
         ("Notes", summary(r)),
         ("From -> to", f"{h.from_} -> {h.to}"),
@@ -162,14 +199,14 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
     ]
     out: list[RenderableType] = [
         title(f"{h.name} ({h.id}) as of {r.as_of.isoformat()}"),
-        Text(agreement.title, style="italic"),
-        _pairs(facts),
+        Text(plain(agreement.title), style="italic"),
+        _Fitted([k for k, _ in facts], [[v for _, v in facts]], blocks_only=True),
     ]
     if h.notes:
         about = "About"
         if r.notes_written_later:
             about += f" (written later; it may tell of events after {r.as_of.isoformat()})"
-        out += [title(about), Text(h.notes)]
+        out += [title(about), Text(plain(h.notes))]
     for revision in r.revisions:
         out.append(
             title(
@@ -177,7 +214,7 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
                 f"deadline {revision.deadline.isoformat()}"
             )
         )
-        out.append(Text(revision.reason))
+        out.append(Text(plain(revision.reason)))
         out += [_source_line(s) for s in visible(revision.sources, r.as_of)]
     if r.sources:
         out.append(title("Sources"))
@@ -198,9 +235,17 @@ def _renderables(view: Listing | ChangeLog | Detail) -> list[RenderableType]:
 
 def render(view: Listing | ChangeLog | Detail) -> str:
     """The view as people read it, for the terminal on stdout: colour only when it is one
-    (rich's detection, which honours NO_COLOR), plain text when piped."""
+    (rich's detection, which honours NO_COLOR), plain text when piped. Nothing is cut: what
+    is too wide for the terminal is printed whole, for the terminal to wrap."""
     out = console(sys.stdout)
+    width = out.width
     with out.capture() as captured:
         for item in _renderables(view):
-            out.print(item, soft_wrap=isinstance(item, Text) and bool(item.no_wrap))
+            if isinstance(item, _Fitted) and not item.blocks_fit(width):
+                for line in item.lines():
+                    out.print(line, soft_wrap=True)
+            elif isinstance(item, Text) and (item.no_wrap or _longest_word(item.plain) > width):
+                out.print(item, soft_wrap=True)
+            else:
+                out.print(item)
     return captured.get()
