@@ -4,11 +4,15 @@ answers."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import stat
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -238,3 +242,84 @@ def test_an_entry_used_again_is_touched_so_it_is_not_pruned(
     before = entry.stat().st_mtime
     load(path)  # used within the last day: not written again
     assert entry.stat().st_mtime == before
+
+
+# --- an entry is checked as strictly as a file, and trusted only from a private folder ------
+
+
+def _rewrite(entry: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = json.loads(entry.read_bytes().partition(b"\n")[2])
+    change(data)
+    payload = json.dumps(data).encode()
+    entry.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d["handovers"][0].update(name=5),  # a number for text
+        lambda d: d["handovers"][0].update(name=""),  # empty text
+        lambda d: d["handovers"][0].update(id="Not A Slug"),
+        lambda d: d["handovers"][0].update(name="Red\u001b[31m"),  # a control character
+        lambda d: d["agreement"].update(timezone="Mars/Olympus"),
+        lambda d: d["agreement"].update(parties=["North"]),  # fewer than two parties
+        lambda d: d["handovers"][0].update(to="North"),  # from == to: a cross-field rule
+        lambda d: d["handovers"][0].update(deadline="2021-02-01"),  # before it was agreed
+        lambda d: d["handovers"][0].update(sources=[{"title": "no publisher, no url"}]),
+        lambda d: d["handovers"][0].update(sources=[{"url": "javascript:alert(1)"}]),
+    ],
+)
+def test_a_tampered_entry_with_a_fresh_checksum_is_not_believed(
+    tmp_path: Path, cache_dir: Path, tamper: Callable[[dict[str, Any]], None]
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    expected = load(path)
+    (entry,) = entries(cache_dir)
+    _rewrite(entry, tamper)
+    assert load(path) == expected  # the file was parsed again
+
+
+def test_an_entry_others_can_write_is_not_believed(tmp_path: Path, cache_dir: Path) -> None:
+    path = write(tmp_path, MINIMAL)
+    load(path)
+    (entry,) = entries(cache_dir)
+    _rewrite(entry, lambda d: d["handovers"][0].update(deadline="2021-03-30"))  # wrong, valid
+    entry.chmod(0o666)
+    assert load(path).handovers[0].deadline == date(2021, 3, 10)
+
+
+def test_a_cache_folder_others_can_write_is_not_used(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    load(path)
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700  # made private
+    (entry,) = entries(cache_dir)
+    _rewrite(entry, lambda d: d["handovers"][0].update(deadline="2021-03-30"))
+    entry.chmod(0o600)
+    cache_dir.chmod(0o777)
+    assert load(path).handovers[0].deadline == date(2021, 3, 10)
+
+
+def test_entries_are_private_whatever_the_umask(tmp_path: Path, cache_dir: Path) -> None:
+    old = os.umask(0o002)
+    try:
+        path = write(tmp_path, MINIMAL)
+        load(path)
+    finally:
+        os.umask(old)
+    (entry,) = entries(cache_dir)
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+def test_an_entry_is_answered_under_a_group_friendly_umask(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = os.umask(0o002)
+    try:
+        path = write(tmp_path, MINIMAL)
+        first = load(path)
+        refuse_parsing(monkeypatch)
+        assert load(path) == first
+    finally:
+        os.umask(old)

@@ -46,6 +46,7 @@ def write_atomic(
     data: bytes,
     before_replace: Callable[[], None] | None = None,
     durable: bool = True,
+    new_mode: int | None = None,
 ) -> None:
     """Temporary file in the target's folder, write, flush, fsync, keep the old file's mode
     and owner, rename over the target, fsync the folder. On any error the temporary file is
@@ -53,12 +54,15 @@ def write_atomic(
 
     `before_replace` runs just before the rename and may raise to call the write off.
     `durable=False` skips the fsyncs, for files whose loss in a crash costs nothing (the
-    cache, which checks its entries)."""
+    cache, which checks its entries). `new_mode` is the mode of a file that did not exist
+    (default: 0666 less the umask)."""
     old = check_writable(path)
     target = target_of(path)
     folder = target.parent
     if old is not None:
         mode = stat.S_IMODE(old.st_mode)
+    elif new_mode is not None:
+        mode = new_mode
     else:
         umask = os.umask(0)
         os.umask(umask)

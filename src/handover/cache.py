@@ -21,21 +21,27 @@ and the least recently used go until the folder holds at most MAX_TOTAL_BYTES.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import inspect
 import json
 import os
+import re
+import stat
 import time
 import types
 from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from annotated_types import MinLen
+from pydantic import AfterValidator, BaseModel, BeforeValidator
+from pydantic.fields import FieldInfo
 
 from handover.errors import HandoverError
-from handover.models import Dataset
+from handover.models import Dataset, cross_problems
 
 FORMAT = b"handover-cache 2\n"
 MAX_AGE_DAYS = 30
@@ -80,6 +86,8 @@ def entry_for(data: bytes) -> Path | None:
 
 
 def get(path: Path) -> Dataset | None:
+    if not _private(path.parent) or not _private(path):
+        return None  # someone else could have written it: not believed
     try:
         blob = path.read_bytes()
     except OSError:
@@ -88,11 +96,25 @@ def get(path: Path) -> Dataset | None:
     if header != hashlib.sha256(payload).hexdigest().encode():
         return None  # truncated or altered: ignore it, the file is parsed again
     try:
-        dataset = rebuild(Dataset, json.loads(payload))
+        data = json.loads(payload)
+        dataset = rebuild(Dataset, data)
     except (ValueError, KeyError, TypeError, AttributeError):
-        return None  # not what put() writes: ignore it
+        return None  # not what put() writes, or not what a valid file holds: ignore it
+    if cross_problems(data):
+        return None
     _touch(path)
     return dataset
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and writable by nobody else (as ssh asks of its files)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        return False
+    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def put(path: Path, dataset: Dataset) -> None:
@@ -101,8 +123,11 @@ def put(path: Path, dataset: Dataset) -> None:
     payload = dump(dataset)
     blob = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, blob, durable=False)  # a torn entry fails its checksum
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(path.parent):
+            return  # not ours alone: get() would not believe what we wrote
+        # A torn entry fails its checksum; private whatever the umask, or it is not believed.
+        write_atomic(path, blob, durable=False, new_mode=0o600)
     except (OSError, HandoverError):
         return  # a cache we cannot write is no cache; the answer is the same
     prune(path.parent)
@@ -116,21 +141,37 @@ def dump(model: BaseModel) -> bytes:
 # --- models from JSON, derived from the models' definitions ---------------------------------
 
 Convert = Callable[[Any], Any]
-
-
 M = TypeVar("M", bound=BaseModel)
 
 
+class _Info:
+    """What an after-validator of a model is told: the cross-field rules are run by the
+    caller on the whole entry, as library.parse does for a file."""
+
+    context: ClassVar[dict[str, bool]] = {"cross_checked": True}
+
+
 def rebuild(cls: type[M], data: Any) -> M:
-    """A model from the JSON that dump() wrote, built without validation."""
+    """A model from the JSON that dump() wrote, held to the models' own rules: types, the
+    constraints and validator functions of every field, and the models' after-validators.
+    Raises ValueError, TypeError or KeyError where a file with the same content would have
+    been refused. pydantic's validators are not built (that is most of a cold run's cost)."""
     result: M = _model_converter(cls)(data)
     return result
 
 
 @cache
 def _model_converter(cls: type[BaseModel]) -> Convert:
+    decorators = cls.__pydantic_decorators__
+    if (
+        decorators.field_validators
+        or decorators.field_serializers
+        or any(d.info.mode != "after" for d in decorators.model_validators.values())
+    ):  # a kind of rule this rebuild does not run: never answer for such a model
+        raise TypeError(f"the cache cannot check {cls.__name__}'s validators")
+    after = [d.func for d in decorators.model_validators.values()]
     plan = [
-        (name, field.alias or name, _converter(field.annotation), field.is_required())
+        (name, field.alias or name, _converter(_declared(field)), field.is_required())
         for name, field in cls.model_fields.items()
     ]
     known = {key for _, key, _, _ in plan}
@@ -147,17 +188,29 @@ def _model_converter(cls: type[BaseModel]) -> Convert:
                 values[name] = to_value(data[key])
             elif required:
                 raise KeyError(key)
-        return cls.model_construct(**values)  # defaults filled in, as validation would
+        model = cls.model_construct(**values)  # defaults filled in, as validation would
+        for check in after:
+            taken = len(inspect.signature(check).parameters)
+            check(model, _Info()) if taken == 2 else check(model)
+        return model
 
     return convert
 
 
+def _declared(field: FieldInfo) -> Any:
+    """The field's type with its constraints: pydantic keeps a required field's metadata
+    apart from its annotation."""
+    if not field.metadata:
+        return field.annotation
+    return Annotated[(field.annotation, *field.metadata)]
+
+
 def _converter(annotation: Any) -> Convert:
-    """How to turn a JSON value back into a value of `annotation`."""
+    """How to turn a JSON value back into a value of `annotation`, checked."""
     origin = get_origin(annotation)
     args = get_args(annotation)
     if origin is Annotated:
-        return _converter(args[0])
+        return _constrained(_converter(args[0]), args[1:])
     if origin is Union or origin is types.UnionType:
         options = [a for a in args if a is not type(None)]
         if len(options) != 1:
@@ -172,10 +225,51 @@ def _converter(annotation: Any) -> Convert:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _model_converter(annotation)
     if annotation is date:
-        return lambda value: date.fromisoformat(_checked(value, str))
+        return lambda value: (
+            value if type(value) is date else date.fromisoformat(_checked(value, str))
+        )
     if annotation in (str, int, bool):
         return lambda value: _checked(value, annotation)
     raise TypeError(f"the cache cannot rebuild {annotation!r}")
+
+
+def _constrained(inner: Convert, metadata: tuple[Any, ...]) -> Convert:
+    """`inner`, with the Annotated metadata the models use: BeforeValidator and
+    AfterValidator functions, a minimum length, a pattern (searched, as pydantic does)."""
+    flat: list[Any] = []
+    for item in metadata:
+        flat += item.metadata if isinstance(item, FieldInfo) else [item]
+    before = [m.func for m in flat if isinstance(m, BeforeValidator)]
+    checks: list[Convert] = []
+    for m in flat:
+        if isinstance(m, AfterValidator):
+            checks.append(m.func)  # type: ignore[arg-type]
+        elif isinstance(m, MinLen):
+            checks.append(functools.partial(_min_len, m.min_length))
+        elif isinstance(getattr(m, "pattern", None), str):
+            checks.append(functools.partial(_pattern, re.compile(m.pattern)))
+
+    def convert(value: Any) -> Any:
+        for step in before:
+            value = step(value)  # type: ignore[call-arg]
+        value = inner(value)
+        for check in checks:
+            value = check(value)
+        return value
+
+    return convert
+
+
+def _min_len(least: int, value: Any) -> Any:
+    if len(value) < least:
+        raise ValueError(f"fewer than {least} items")
+    return value
+
+
+def _pattern(pattern: re.Pattern[str], value: Any) -> Any:
+    if not pattern.search(value):
+        raise ValueError(f"{value!r} does not match {pattern.pattern}")
+    return value
 
 
 def _checked(value: Any, kind: type) -> Any:
