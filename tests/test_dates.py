@@ -87,3 +87,16 @@ def test_written_dates_match_iso(day: date) -> None:
     assert parse_user_date(day.strftime("%b %d, %Y")).absolute == day
     assert parse_user_date("today").resolve(day) == day
     assert parse_user_date("tomorrow").resolve(day) == day + timedelta(days=1)
+
+
+@pytest.mark.parametrize("text", ["5 Nov 0012", "1 Jan 1", "Nov 5 12", "5 November 20"])
+def test_a_written_year_needs_four_digits(text: str) -> None:
+    with pytest.raises(DateInputError, match="four-digit year"):
+        parse_user_date(text)
+
+
+@pytest.mark.parametrize(
+    "text,expected", [("5 Nov 2012", date(2012, 11, 5)), ("November 20, 2020", date(2020, 11, 20))]
+)
+def test_four_digit_years_still_read(text: str, expected: date) -> None:
+    assert parse_user_date(text).absolute == expected

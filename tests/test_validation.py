@@ -343,3 +343,14 @@ def test_a_control_character_after_wide_characters_is_placed_by_character() -> N
     with pytest.raises(DataFileError) as caught:
         parse("name: Kəlbəcər 𐀀\x00\n", "wide.yaml")
     assert caught.value.lines[0].startswith("wide.yaml:1:17: ")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0999-12-31"])
+def test_dates_outside_the_years_1000_to_8999_are_refused(day: str) -> None:
+    data = SHIPPED.read_text(encoding="utf-8").replace(
+        "    deadline: 2020-12-01", f"    deadline: {day}"
+    )
+    with pytest.raises(DataFileError) as caught:
+        parse(data, "far.yaml")
+    (line,) = caught.value.lines
+    assert line.endswith(f"deadline: {day!r} is outside the years 1000 to 8999")

@@ -69,6 +69,10 @@ def _written(text: str) -> date:
         raise DateInputError(f"{text!r} is not a complete date (day, month and year); {_ASK_ISO}")
     if first.hour == second.hour or first.minute == second.minute or first.tzinfo is not None:
         raise DateInputError(f"{text!r} has a time; give a date only, {_ASK_ISO}")
+    # dateutil reads "12" as 2012 and "0012" as 2012 too: a written year must be four digits.
+    years = [n for n in re.findall(r"[0-9]+", text) if len(n) == 4 and n[0] != "0"]
+    if years != [str(first.year)]:
+        raise DateInputError(f"{text!r} has no four-digit year; {_ASK_ISO}")
     return first.date()
 
 

@@ -28,7 +28,8 @@ from pydantic import (
 from handover.names import fold
 from handover.problems import KeyPath, Problem, describe, format_path
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
+FIRST_YEAR, LAST_YEAR = 1000, 8999  # a date's year; 9999-12-31 is a placeholder, not a date
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -40,9 +41,12 @@ def to_date(value: object) -> date:
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a real date") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(f"{value!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+        return day
     if isinstance(value, str) and _ISO_DATE.match(value):
         raise ValueError(f"expected a date (YYYY-MM-DD) without a time, got {value!r}")
     raise ValueError(f"expected a date as YYYY-MM-DD, got {describe(value)}")
