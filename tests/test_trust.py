@@ -426,3 +426,115 @@ def test_csv_cells_read_back_as_one_row_each(name: str, cell: str) -> None:
     assert isinstance(text, str)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert len(rows) == 2 and rows[1][1] == cell
+
+
+# --- no traceback, whatever stdout is -------------------------------------------------------
+
+
+def _handover(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HANDOVER_DATA"}
+    env.update(kwargs.pop("env", {}))
+    return subprocess.run([installed_command(), *args], text=True, env=env, timeout=60, **kwargs)
+
+
+@pytest.mark.parametrize("args", [["status", "--date", "2020-11-20"], ["schema"], ["--help"]])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = _handover(*args, stdout=full, stderr=subprocess.PIPE)
+    assert done.returncode == 1
+    assert done.stderr == "handover: error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}],
+)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "kelbecer", "--date", "2020-11-20"],
+        ["timeline", "--date", "2020-11-20"],
+        ["status", "--date", "2020-11-20", "--format", "json"],
+    ],
+)
+def test_an_ascii_terminal_gets_no_traceback(env: dict[str, str], args: list[str]) -> None:
+    done = _handover(*args, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    if args[0] == "show":  # click writes UTF-8 to a stream it finds misconfigured as ASCII
+        assert "Kəlbəcər" in done.stdout
+    if args[-1] == "json":
+        assert json.loads(done.stdout)[0]["id"] == "kalbajar"  # escapes keep JSON valid
+
+
+def test_a_closed_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate import dataset_text  # type: ignore[import-not-found]
+
+    big = tmp_path / "big.yaml"
+    big.write_text(dataset_text(3000), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "HANDOVER_DATA"}
+    writer = subprocess.Popen(
+        [
+            installed_command(),
+            "--data",
+            str(big),
+            "status",
+            "--date",
+            "2022-01-01",
+            "--format",
+            "csv",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert writer.stdout is not None and writer.stderr is not None
+    writer.stdout.readline()
+    writer.stdout.close()  # what `| head -1` does
+    err = writer.stderr.read().decode()
+    assert writer.wait(timeout=60) == 141
+    assert err == ""
+
+
+def test_a_closed_stdout_is_an_error_not_silence() -> None:
+    done = _handover(
+        "status",
+        "--date",
+        "2020-11-20",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(),
+        close_fds=True,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 1
+    assert done.stderr == "handover: error: cannot write the output: stdout is closed\n"
+
+
+@pytest.mark.parametrize("args", [[], ["record"]])
+def test_bare_commands_print_their_help_as_help(args: list[str]) -> None:
+    done = _handover(*args, capture_output=True)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("Usage: handover")
+    assert len(lines) > 5 and "error" not in lines[0]
+    assert any(
+        line.strip().startswith("complete") or line.strip().startswith("status") for line in lines
+    )
+
+
+def test_an_integer_of_5000_digits_is_a_clean_error(tmp_path: Path) -> None:
+    from handover.errors import DataFileError
+    from handover.library import parse
+
+    text = MINIMAL.replace(
+        "parties: [North, South]", "parties: [North, South]\n  notes: " + "7" * 5000
+    )
+    with pytest.raises(DataFileError) as caught:
+        parse(text, "long.yaml")
+    assert caught.value.lines == (
+        "long.yaml:7:10: a number with more than 4300 digits; quote it if it is text",
+    )

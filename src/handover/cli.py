@@ -9,6 +9,7 @@ handover/commands/ and is imported when it runs; its one-line help is listed her
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -64,14 +65,30 @@ class HandoverGroup(click.Group):
         command: click.Command = getattr(module, cmd_name)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # carried past click's own EPIPE handling, to main below
+            raise _WriteFailed(exc) from None
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
 
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
+        _tolerant(sys.stdout)
+        _tolerant(sys.stderr)
         try:
-            code = super().main(*args, **kwargs)
+            try:
+                code = super().main(*args, **kwargs)
+                if sys.stdout is not None:
+                    sys.stdout.flush()  # here, where a failure can still be reported
+            except _WriteFailed as failed:
+                raise failed.error from None
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `handover`, `handover record`
+            click.echo(exc.ctx.get_help(), err=True)
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "handover"
             click.echo(f"{where}: error: {_one_line(exc.format_message())}", err=True)
@@ -88,7 +105,39 @@ class HandoverGroup(click.Group):
             for line in exc.lines:
                 click.echo(prefix + line, err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # writing the answer failed (file errors are HandoverErrors)
+            _stdout_to_null()  # so that Python's own flush at exit has nothing to fail on
+            if exc.errno == errno.EPIPE:
+                sys.exit(EXIT_CLOSED_PIPE)  # `| head`: quiet, as other tools end
+            click.echo(f"handover: error: cannot write the output: {exc.strerror}", err=True)
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class _WriteFailed(Exception):
+    """Writing the answer failed; carries the OSError past click's handling."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool ended by a closed pipe
+
+
+def _tolerant(stream: Any) -> None:
+    """On a stream that cannot encode every character (an ASCII locale), write the others as
+    escapes (K\\u0259lb\\u0259c\\u0259r) instead of failing; JSON stays valid."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if stream is not None and encoding != "utf8" and hasattr(stream, "reconfigure"):
+        with contextlib.suppress(ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _stdout_to_null() -> None:
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
 
 
 def _help_width() -> int:

@@ -32,6 +32,12 @@ class EditError(HandoverError):
     exit_code = EXIT_DATA
 
 
+class OutputError(HandoverError):
+    """The answer cannot be written where it should go (stdout closed, disk full): exit 1."""
+
+    exit_code = EXIT_DATA
+
+
 class UsageError(HandoverError):
     """The user asked for something that cannot be answered: bad date, unknown name, a
     `record` without a data file of theirs (exit 2)."""

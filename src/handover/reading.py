@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -158,6 +159,15 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
         ) from None
     except yaml.YAMLError as exc:
         raise DataFileError(f"{filename}: YAML error: {exc}") from None
+    except ValueError as exc:  # Python refuses to read an integer of over 4,300 digits
+        huge = re.search(r"(?<![0-9])[0-9]{4301,}", text)
+        if huge is None:
+            raise DataFileError(f"{filename}: YAML error: {exc}") from None
+        line = text.count("\n", 0, huge.start()) + 1
+        col = huge.start() - (text.rfind("\n", 0, huge.start()) + 1) + 1
+        raise DataFileError(
+            f"{filename}:{line}:{col}: a number with more than 4300 digits; quote it if it is text"
+        ) from None
     except RecursionError:
         raise DataFileError(f"{filename}: the YAML is nested too deeply") from None
     finally:

@@ -8,9 +8,12 @@ of files) is imported where it is used.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import errno
 import gc
 import os
+import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
-from handover.errors import UsageError
+from handover.errors import OutputError, UsageError
 from handover.library import data_path, load
 from handover.models import Dataset
 from handover.names import NameIndex, lookup
@@ -160,19 +163,46 @@ def note(text: str) -> None:
     click.echo(text, err=True)
 
 
+def write_stdout(data: str | bytes) -> None:
+    """Every byte to stdout, or an OSError. Text is encoded as stdout asks (UTF-8 where it
+    says ASCII, as click does; what cannot be encoded becomes an escape). The bytes are
+    written in a loop: with PYTHONUNBUFFERED set, stdout is a raw file whose short write
+    (a reader that went away) Python's text layer would drop without a word."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("cannot write the output: stdout is closed")
+    if isinstance(data, str):
+        encoding = codecs.lookup(stream.encoding or "utf-8").name
+        data = data.encode("utf-8" if encoding == "ascii" else encoding, "backslashreplace")
+    raw = getattr(stream, "buffer", None)
+    if raw is None:  # a stream without bytes underneath: it writes text only
+        click.echo(data, nl=False)
+        return
+    stream.flush()  # whatever was written before, first
+    view = memoryview(data)
+    while view:
+        written = raw.write(view)
+        if not written:
+            raise OSError(errno.EAGAIN, "stdout took no more output")
+        view = view[written:]
+    raw.flush()
+
+
 def emit_view(fmt: str, view: View, output: str | None = None) -> None:
     """Render the view and write it to stdout, or atomically to `output`. Its notes are part
     of a format for people; beside data for programs they go to stderr."""
-    data = render(fmt, view)
-    people = FORMATS[fmt].for_people
+    write_out(render(fmt, view), output)
+    if not FORMATS[fmt].for_people:
+        for line in view.notes:
+            note(line)
+
+
+def write_out(data: str | bytes, output: str | None) -> None:
+    """To stdout (None or -), or atomically to the file `output`."""
     if output is None or output == "-":
-        # A format for people has decided on colour itself (rich's terminal detection).
-        click.echo(data, nl=False, color=True if people else None)
+        write_stdout(data)
     else:
         from handover.atomic import write_atomic  # tempfile and shutil: only for --output
 
         write_atomic(Path(output), data.encode() if isinstance(data, str) else data)
         note(f"wrote {output}")
-    if not people:
-        for line in view.notes:
-            note(line)

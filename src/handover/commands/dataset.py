@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from handover.commands.common import App, data_option, emit_view, pass_app
+from handover.commands.common import App, data_option, emit_view, pass_app, write_stdout
 from handover.library import data_path, load
 from handover.models import json_schema
 from handover.output.views import Document
@@ -25,7 +25,7 @@ def validate(app: App, file: str | None) -> None:
     )
     counts = [(len(dataset.handovers), "handover"), (revisions, "revision"), (sources, "source")]
     summary = ", ".join(plural(n, noun) for n, noun in counts)
-    click.echo(f"{path}: valid: agreement {dataset.agreement.id}, {summary}")
+    write_stdout(f"{path}: valid: agreement {dataset.agreement.id}, {summary}\n")
 
 
 @click.command()

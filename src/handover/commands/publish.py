@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import click
 
@@ -17,9 +15,9 @@ from handover.commands.common import (
     date_option,
     emit_view,
     format_option,
-    note,
     output_option,
     pass_app,
+    write_out,
 )
 from handover.dates import DateSpec
 from handover.output.views import ChangeLog, Export
@@ -70,9 +68,8 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
     # rich draws the chart: imported here so that export and changes never load it.
     from rich.console import Console
 
-    from handover.atomic import write_atomic
     from handover.output.chart import Chart
-    from handover.output.table import console, title
+    from handover.output.table import draw, title
 
     app.check_output(svg, "--svg")
     app.check_output(html, "--html")
@@ -81,9 +78,7 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
     chart = Chart(rows(dataset, as_of), dataset.agreement.signed, as_of)
     heading = title(app.headline("Timeline", as_of))
     if not svg and not html:
-        out = console(sys.stdout)
-        out.print(heading)
-        out.print(chart)
+        write_out(draw([heading, chart]), None)
         return
     recorder = Console(file=io.StringIO(), record=True, width=100, force_terminal=True)
     recorder.print(heading)
@@ -93,8 +88,5 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
         (html, partial(recorder.export_html, clear=False)),
     ]
     for name, text in pictures:
-        if name == "-":
-            click.echo(text(), nl=False)
-        elif name:
-            write_atomic(Path(name), text().encode())
-            note(f"wrote {name}")
+        if name:
+            write_out(text(), name)

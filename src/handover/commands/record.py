@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from handover.commands.common import App, DateParam, data_option, note, pass_app
+from handover.commands.common import App, DateParam, data_option, note, pass_app, write_stdout
 from handover.dates import DateSpec
 from handover.edit import NewHandover, SourceArgs, add, complete, locked, plan, postpone
 from handover.errors import UsageError
@@ -37,7 +37,7 @@ def _editable(app: App) -> Path:
 
 def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:
     if dry_run:
-        click.echo(plan(path, change).diff(), nl=False)
+        write_stdout(plan(path, change).diff())
         return
     with locked(path):  # from reading to renaming: every "updated" is true
         plan(path, change).write()

@@ -7,6 +7,7 @@ wrap between words instead.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterable, Sequence
 from typing import IO
@@ -233,14 +234,42 @@ def _renderables(view: Listing | ChangeLog | Detail) -> list[RenderableType]:
     return out + [Text(line, no_wrap=True) for line in view.notes]
 
 
+class _Memory(io.StringIO):
+    """Where a view is drawn: a string, with the encoding of the stream it is meant for
+    (rich picks box characters by it)."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
 def render(view: Listing | ChangeLog | Detail) -> str:
     """The view as people read it, for the terminal on stdout: colour only when it is one
     (rich's detection, which honours NO_COLOR), plain text when piped. Nothing is cut: what
-    is too wide for the terminal is printed whole, for the terminal to wrap."""
-    out = console(sys.stdout)
-    width = out.width
+    is too wide for the terminal is printed whole, for the terminal to wrap. Drawn in memory
+    with stdout's properties: writing is the caller's (and its errors are reported there)."""
+    return draw(_renderables(view))
+
+
+def draw(renderables: Sequence[RenderableType]) -> str:
+    """Renderables as text for stdout, drawn in memory with stdout's properties."""
+    terminal = console(sys.stdout)  # read, never written to
+    width = terminal.width
+    out = Console(
+        file=_Memory(terminal.encoding),
+        width=width,
+        force_terminal=terminal.is_terminal,
+        color_system=terminal.color_system,  # type: ignore[arg-type]
+        no_color=terminal.no_color,
+        highlight=False,
+        emoji=False,
+    )
     with out.capture() as captured:
-        for item in _renderables(view):
+        for item in renderables:
             if isinstance(item, _Fitted) and not item.blocks_fit(width):
                 for line in item.lines():
                     out.print(line, soft_wrap=True)
