@@ -538,3 +538,48 @@ def test_an_integer_of_5000_digits_is_a_clean_error(tmp_path: Path) -> None:
     assert caught.value.lines == (
         "long.yaml:7:10: a number with more than 4300 digits; quote it if it is text",
     )
+
+
+# --- huge text is refused by its length, before anything walks it ---------------------------
+
+
+def test_a_huge_name_is_refused_by_its_length() -> None:
+    from handover.errors import DataFileError
+    from handover.library import parse
+
+    huge = "A" * 2_000_000
+    text = MINIMAL.replace("name: Hill District", f"name: {huge}")
+    with pytest.raises(DataFileError) as caught:
+        parse(text, "huge.yaml")
+    assert caught.value.lines == (
+        "huge.yaml:9:11: name: 2000000 characters long; the limit is 200",
+    )
+
+
+def test_long_notes_are_refused_past_their_limit() -> None:
+    from handover.errors import DataFileError
+    from handover.library import parse
+
+    text = MINIMAL + "    notes: " + "word " * 5000 + "\n"
+    # 'word ' x 5000 is 25,000 characters; YAML drops the plain scalar's trailing space
+    with pytest.raises(DataFileError, match="notes: 24999 characters long; the limit is 20000"):
+        parse(text, "notes.yaml")
+    assert parse(MINIMAL + "    notes: " + "word " * 3000 + "\n", "ok.yaml").handovers[0].notes
+
+
+def test_fold_is_not_asked_to_walk_a_refused_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handover import names
+    from handover.errors import DataFileError
+    from handover.library import parse
+
+    seen: list[int] = []
+    real = names.fold
+
+    def spy(text: str) -> str:
+        seen.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr("handover.models.fold", spy)
+    with pytest.raises(DataFileError):
+        parse(MINIMAL.replace("name: Hill District", "name: " + "B" * 100_000), "big.yaml")
+    assert max(seen) <= 200

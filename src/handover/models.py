@@ -81,7 +81,14 @@ def _no_control(value: str) -> str:
 
 
 Date = Annotated[date, BeforeValidator(to_date)]
-Text = Annotated[str, Field(min_length=1, pattern=r"\S"), AfterValidator(_no_control)]
+NAME_LIMIT = 200  # names, aliases, parties: looked up, folded, shown in table cells
+TEXT_LIMIT = 20_000  # titles, notes, reasons: a few paragraphs
+Text = Annotated[
+    str, Field(min_length=1, max_length=TEXT_LIMIT, pattern=r"\S"), AfterValidator(_no_control)
+]
+Name = Annotated[
+    str, Field(min_length=1, max_length=NAME_LIMIT, pattern=r"\S"), AfterValidator(_no_control)
+]
 Slug = Annotated[str, Field(pattern=_SLUG, description="lowercase letters, digits, hyphens")]
 Url = Annotated[str, AfterValidator(_check_url), Field(description="an http(s) URL")]
 TimeZone = Annotated[str, AfterValidator(_check_timezone), Field(description="IANA time zone")]
@@ -125,10 +132,10 @@ class Handover(_Model):
     """One area passing from one party to another by a deadline."""
 
     id: Slug
-    name: Text
-    aliases: list[Text] = []
-    from_: Text = Field(alias="from")
-    to: Text
+    name: Name
+    aliases: list[Name] = []
+    from_: Name = Field(alias="from")
+    to: Name
     provision: Text | None = None
     agreed: Date | None = None
     deadline: Date
@@ -145,7 +152,7 @@ class Agreement(_Model):
     title: Text
     signed: Date
     timezone: TimeZone = "UTC"
-    parties: Annotated[list[Text], Field(min_length=2)]
+    parties: Annotated[list[Name], Field(min_length=2)]
     notes: Text | None = None
     sources: list[Source] = []
 
@@ -192,10 +199,12 @@ def _date(value: object) -> date | None:
 
 
 def _texts(value: object) -> list[tuple[int | None, str]]:
+    """The names in a value (one, or a list), less any over the limit: those are reported
+    by their length, and never walked (folded, compared) here."""
     if isinstance(value, str):
-        return [(None, value)]
+        return [(None, value)] if len(value) <= NAME_LIMIT else []
     if isinstance(value, list):
-        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str) and len(v) <= NAME_LIMIT]
     return []
 
 

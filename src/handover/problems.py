@@ -125,7 +125,7 @@ def from_pydantic(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
     import difflib  # only when a file has errors
 
     problems = []
-    for error in exc.errors(include_url=False, include_context=False):
+    for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind = error["type"]
         value = error.get("input")
@@ -160,6 +160,9 @@ def from_pydantic(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
                 message = f"{describe(value)} is not a slug (lowercase letters, digits, hyphens)"
             elif kind == "string_pattern_mismatch" or kind == "string_too_short":
                 message = "must not be empty"
+            elif kind == "string_too_long":
+                limit = (error.get("ctx") or {}).get("max_length")
+                message = f"{len(str(value))} characters long; the limit is {limit}"
             elif kind == "too_short":
                 got = len(value) if isinstance(value, list) else 0
                 message = f"needs at least 2 parties, got {got}"
