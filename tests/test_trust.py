@@ -583,3 +583,48 @@ def test_fold_is_not_asked_to_walk_a_refused_name(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(DataFileError):
         parse(MINIMAL.replace("name: Hill District", "name: " + "B" * 100_000), "big.yaml")
     assert max(seen) <= 200
+
+
+# --- shell completion ----------------------------------------------------------------------
+
+
+def _complete(words: str, env: dict[str, str] | None = None) -> list[str]:
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    done = _handover(
+        env={
+            "_HANDOVER_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+            **(env or {}),
+        },
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_handover_names_complete_from_the_data() -> None:
+    # kalbajar's id and alias Karvachar, and Lachin's alias Kashatagh
+    assert _complete("handover show ka") == ["plain,kalbajar", "plain,Karvachar", "plain,Kashatagh"]
+    assert "plain,aghdam" in _complete("handover status ")
+    assert _complete("handover show KƏL") == ["plain,Kelbajar", "plain,Kelbadjar", "plain,Kəlbəcər"]
+
+
+def test_names_complete_from_the_file_data_names(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL)
+    assert _complete(f"handover --data {path} show h") == ["plain,hill", "plain,Hügel"]
+    assert _complete("handover show h", env={"HANDOVER_DATA": str(path)}) == [
+        "plain,hill",
+        "plain,Hügel",
+    ]
+
+
+def test_file_options_complete_file_names() -> None:
+    assert _complete("handover --data ") == ["file,"]
+    assert _complete("handover export --output ") == ["file,"]
+    assert _complete("handover validate ") == ["file,"]
+
+
+def test_a_broken_data_file_completes_nothing_and_says_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, "not: [valid")
+    assert [line for line in _complete(f"handover --data {path} show h") if line] == []

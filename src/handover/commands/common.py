@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
-from handover.errors import OutputError, UsageError
+from handover.errors import HandoverError, OutputError, UsageError
 from handover.library import data_path, load
 from handover.models import Dataset
-from handover.names import NameIndex, lookup
+from handover.names import NameIndex, fold, lookup
 from handover.output import FORMATS, formats_for, render
 
 if TYPE_CHECKING:
@@ -94,6 +95,36 @@ class DateParam(_ParamType):
             return parse_user_date(str(value))
         except DateInputError as exc:
             self.fail(str(exc), param, ctx)
+
+
+def complete_names(
+    ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion for NAME: the ids, and the names and aliases without spaces, of the
+    data the command line names (--data, HANDOVER_DATA, else the bundled data) that start
+    like `incomplete`, ignoring case and accents. A file that cannot be read completes
+    nothing, silently: completion is no place for errors."""
+    option = None
+    here: click.Context | None = ctx
+    while here is not None and option is None:
+        app = here.obj if isinstance(here.obj, App) else None
+        option = (app.data_option if app else None) or here.params.get("data")
+        here = here.parent
+    try:
+        dataset = load(data_path(option))
+    except (HandoverError, OSError):
+        return []
+    wanted = fold(incomplete)
+    seen: set[str] = set()
+    found: list[CompletionItem] = []
+    for handover in dataset.handovers:
+        for spelling in (handover.id, handover.name, *handover.aliases):
+            if spelling in seen or len(spelling.split()) != 1:
+                continue
+            if fold(spelling).startswith(wanted):
+                seen.add(spelling)
+                found.append(CompletionItem(spelling))
+    return found
 
 
 def check_data(value: str | None) -> str | None:

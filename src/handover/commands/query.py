@@ -6,6 +6,7 @@ import click
 
 from handover.commands.common import (
     App,
+    complete_names,
     data_option,
     date_option,
     emit_view,
@@ -23,7 +24,7 @@ from handover.timeline import upcoming as upcoming_rows
 
 
 @click.command()
-@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=complete_names)
 @date_option
 @format_option(Listing)
 @click.option("--fail-if-overdue", is_flag=True, help="Exit with code 3 if any is overdue.")
@@ -86,7 +87,7 @@ def delays(app: App, when: DateSpec | None, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @date_option
 @format_option(Detail)
 @data_option

@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from handover.commands.common import App, DateParam, data_option, note, pass_app, write_stdout
+from handover.commands.common import (
+    App,
+    DateParam,
+    complete_names,
+    data_option,
+    note,
+    pass_app,
+    write_stdout,
+)
 from handover.dates import DateSpec
 from handover.edit import NewHandover, SourceArgs, add, complete, locked, plan, postpone
 from handover.errors import UsageError
@@ -55,7 +63,7 @@ dry_run_option = click.option(
 
 
 @record.command("complete")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @click.option("--on", "on", type=DateParam(), required=True, metavar="DATE", help="Completed on.")
 @source_options
 @click.option("--note", metavar="TEXT", help="A sentence to add to the notes.")
@@ -79,7 +87,7 @@ def record_complete(
 
 
 @record.command("postpone")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @click.option("--to", "to", type=DateParam(), required=True, metavar="DATE", help="New deadline.")
 @click.option("--announced", type=DateParam(), required=True, metavar="DATE", help="Announced on.")
 @click.option("--reason", required=True, metavar="TEXT", help="Why, as reported.")
