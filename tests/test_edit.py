@@ -365,7 +365,8 @@ def edit_sequences(draw: st.DrawFn) -> list[tuple[str, Any]]:
             hid = draw(st.sampled_from(open_ids))
             last = max([START, *(a for a, _ in state[hid]["revisions"])])
             announced = last + timedelta(days=draw(st.integers(0, 20)))
-            to = START + timedelta(days=draw(st.integers(0, 90)))
+            in_force = ([state[hid]["deadline"]] + [d for _, d in state[hid]["revisions"]])[-1]
+            to = in_force + timedelta(days=draw(st.integers(1, 60)))  # a postponement: later
             state[hid]["revisions"].append((announced, to))
             ops.append(("postpone", (hid, announced, to)))
         else:

@@ -277,7 +277,8 @@ def test_what_is_known_only_grows_with_the_date(
 
 
 def _dataset(pairs: list[tuple[Agreement, Handover]]) -> Dataset:
-    agreement = pairs[0][0]
+    # the earliest signing, so that no handover is agreed before its agreement was signed
+    agreement = min((a for a, _ in pairs), key=lambda a: a.signed)
     handovers_ = [
         {**h.model_dump(mode="json", by_alias=True), "id": f"h{i}", "name": f"H {i}"}
         for i, (_, h) in enumerate(pairs)

@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import subprocess
+import textwrap
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -628,3 +629,147 @@ def test_file_options_complete_file_names() -> None:
 def test_a_broken_data_file_completes_nothing_and_says_nothing(tmp_path: Path) -> None:
     path = write(tmp_path, "not: [valid")
     assert [line for line in _complete(f"handover --data {path} show h") if line] == []
+
+
+# --- record writes what reads back the same, and keeps the file's own form ------------------
+
+
+@pytest.mark.parametrize("alias", ["No", "yes", "on", "2:30", "null", "1e3", "~", "0x1F"])
+def test_record_quotes_what_yaml_would_read_as_something_else(
+    invoke: Callable[..., Any], tmp_path: Path, alias: str
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    args = ["--data", str(path), "record", "add", "ridge", "--name", "Ridge", "--from", "North"]
+    result = invoke(*args, "--to", "South", "--deadline", "2021-03-20", "--alias", alias)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))  # a YAML 1.1 reader, as PyYAML
+    assert data["handovers"][1]["aliases"] == [alias]
+
+
+def test_record_keeps_crlf_bom_and_the_document_end(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "data.yaml"
+    original = "\ufeff" + MINIMAL.replace("\n", "\r\n") + "...\r\n"
+    path.write_bytes(original.encode("utf-8"))
+    assert invoke("--data", str(path), *RECORD).exit_code == 0
+    after = path.read_bytes()
+    assert after.startswith("\ufeff".encode())
+    assert after.count(b"\n") == after.count(b"\r\n")  # every line ends in CRLF
+    assert after.endswith(b"...\r\n")
+    assert b"completed: 2021-03-09\r\n" in after
+
+
+def test_record_note_keeps_a_folded_note_folded(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    long_note = " ".join(["Handed over after a long negotiation on the ridge road"] * 4)
+    text = (
+        MINIMAL
+        + "    notes: >-\n"
+        + "".join(f"      {line}\n" for line in textwrap.wrap(long_note, 70))  # 70 wide
+    )
+    path = write(tmp_path, text)
+    result = invoke("--data", str(path), *RECORD, "--note", "The last unit left at dawn.")
+    assert result.exit_code == 0, result.output
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("    notes: >-")
+    body = lines[start + 1 :]
+    assert len(body) >= 4 and all(len(line) <= 6 + 70 for line in body)
+    assert yaml.safe_load(path.read_text())["handovers"][0]["notes"] == (
+        long_note + " The last unit left at dawn."
+    )
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (
+            [
+                "record",
+                "postpone",
+                "hill",
+                "--to",
+                "2021-03-10",
+                "--announced",
+                "2021-03-05",
+                "--reason",
+                "r",
+            ],
+            "not later than the deadline in force (2021-03-10)",
+        ),
+        (
+            [
+                "record",
+                "postpone",
+                "hill",
+                "--to",
+                "2021-03-08",
+                "--announced",
+                "2021-03-05",
+                "--reason",
+                "r",
+            ],
+            "not later than the deadline in force (2021-03-10)",
+        ),
+        (
+            [
+                "record",
+                "postpone",
+                "hill",
+                "--to",
+                "2031-03-08",
+                "--announced",
+                "2030-01-01",
+                "--reason",
+                "r",
+            ],
+            "--announced 2030-01-01 is in the future",
+        ),
+        (["record", "complete", "hill", "--on", "2030-01-01"], "--on 2030-01-01 is in the future"),
+    ],
+)
+def test_record_refuses_what_cannot_have_happened(
+    invoke: Callable[..., Any], tmp_path: Path, args: list[str], words: str
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    result = invoke("--data", str(path), *args)
+    assert result.exit_code in (1, 2)
+    assert words in result.stderr and result.stderr.count("\n") == 1
+    assert path.read_text(encoding="utf-8") == MINIMAL
+
+
+# --- validation gaps and misleading messages -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (
+            ("schema: 1", "schema: true"),
+            "1:9: schema: expected the whole number 1, got the boolean true",
+        ),
+        (
+            ("schema: 1", "schema: 1.0"),
+            "1:9: schema: expected the whole number 1, got the number 1.0",
+        ),
+        (
+            ("parties: [North, South]", "parties: [North, South, North]"),
+            "6:27: party 'North' is listed twice",
+        ),
+        (
+            ("    to: South\n", "    to: South\n    agreed: 2021-02-01\n"),
+            "13:13: agreed 2021-02-01 is before the agreement was signed (2021-03-01)",
+        ),
+        (
+            ("agreement:", "? {a: 1}\n: x\nagreement:"),
+            "2:3: a mapping or a list cannot be a key; write the key as text",
+        ),
+        (("schema: 1", "schema: 1\ntrue: 1"), "2:1: the key true is not text; write it in quotes"),
+    ],
+)
+def test_validation_says_what_is_wrong(change: tuple[str, str], message: str) -> None:
+    from handover.errors import DataFileError
+    from handover.library import parse
+
+    with pytest.raises(DataFileError) as caught:
+        parse(MINIMAL.replace(*change, 1), "v.yaml")
+    assert f"v.yaml:{message}" in caught.value.lines, caught.value.lines

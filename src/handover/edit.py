@@ -23,6 +23,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import (
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.tokens import CommentToken
 
 from handover.atomic import target_of, write_atomic
@@ -30,7 +35,7 @@ from handover.errors import DataFileError, EditError
 from handover.library import parse
 from handover.models import Handover, Revision
 from handover.problems import keys_of
-from handover.reading import decode, read_bytes
+from handover.reading import decode, read_bytes, scalar
 
 # The order of keys in the models (DESIGN section 1's order): new keys go where they belong.
 HANDOVER_KEYS = tuple(keys_of(Handover))
@@ -45,9 +50,9 @@ class SourceArgs:
     def mapping(self) -> Any:
         source = CommentedMap()
         if self.publisher:
-            source["publisher"] = self.publisher
+            source["publisher"] = _text(self.publisher)
         if self.url:
-            source["url"] = self.url
+            source["url"] = _text(self.url)
         return source if source else None
 
 
@@ -61,7 +66,7 @@ class Planned:
 
     def diff(self) -> str:
         old = self.before.decode("utf-8-sig").splitlines(keepends=True)
-        new = self.after.splitlines(keepends=True)
+        new = self.after.removeprefix(BOM).splitlines(keepends=True)
         name = str(self.path)
         return "".join(difflib.unified_diff(old, new, name, f"{name} (edited)"))
 
@@ -193,8 +198,12 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+BOM = "\ufeff"
+
+
 def plan(path: Path, change: Callable[[Any], None]) -> Planned:
-    """Read and validate the file, apply `change` to its round-trip tree, validate the result."""
+    """Read and validate the file, apply `change` to its round-trip tree, validate the result.
+    The file keeps its own form: line endings, byte-order mark, a closing `...`."""
     before = read_bytes(path)  # the same limits and messages as every other command
     text = decode(before, str(path))
     parse(text, str(path))  # the file must be valid before we touch it
@@ -204,6 +213,8 @@ def plan(path: Path, change: Callable[[Any], None]) -> Planned:
     out = io.StringIO()
     yaml.dump(document, out)
     after = out.getvalue()
+    if text.rstrip().endswith("\n...") and not after.rstrip().endswith("\n..."):
+        after += "...\n"  # the document end marker, which ruamel drops
     try:
         parse(after, str(path))
     except DataFileError as exc:
@@ -211,7 +222,47 @@ def plan(path: Path, change: Callable[[Any], None]) -> Planned:
             f"{path}: the edit would make the file invalid; nothing written:",
             *(f"  {line}" for line in exc.lines),
         ) from None
+    if "\r\n" in text:
+        after = after.replace("\r\n", "\n").replace("\n", "\r\n")
+    if before.startswith(BOM.encode()):
+        after = BOM + after
     return Planned(path, before, after)
+
+
+def _text(value: str) -> Any:
+    """A string as it must be written so that it reads back as that string: quoted where a
+    YAML 1.1 reader would see a boolean, a number, null or a date."""
+    return value if scalar(value) == value else SingleQuotedScalarString(value)
+
+
+def _fold_positions(text: str, width: int) -> list[int]:
+    """The spaces at which to break `text` so that no line is longer than `width` (a word
+    longer than that stands on its own line)."""
+    positions: list[int] = []
+    start, last_space = 0, -1
+    for i, char in enumerate([*text, " "]):  # a space at the end closes the last line
+        if char != " ":
+            continue
+        if i - start > width and last_space > start:
+            positions.append(last_space)
+            start = last_space + 1
+        last_space = i
+    return [p for p in positions if p < len(text)]
+
+
+def _longer(old: Any, note: str) -> Any:
+    """Notes with a sentence added, in the style the old notes were written: a folded block
+    stays folded at the width it had, a literal block stays literal."""
+    text = f"{str(old).rstrip()} {note}"
+    if isinstance(old, LiteralScalarString):
+        return LiteralScalarString(text)
+    if not isinstance(old, FoldedScalarString):
+        return _text(text)
+    folds = [-1, *getattr(old, "fold_pos", []), len(str(old))]
+    width = max(b - a - 1 for a, b in itertools.pairwise(folds))  # its longest line
+    folded = FoldedScalarString(text)
+    folded.fold_pos = _fold_positions(text, max(width, 40))
+    return folded
 
 
 def _handover(document: Any, hid: str) -> Any:
@@ -242,7 +293,7 @@ def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Callab
         _put(handover, "completed", _day(on))
         if note:
             old = handover.get("notes")
-            _put(handover, "notes", f"{str(old).rstrip()} {note}" if old else note)
+            _put(handover, "notes", _longer(old, note) if old else _text(note))
         _add_source(handover, source)
 
     return change
@@ -255,10 +306,19 @@ def postpone(
         handover = _handover(document, hid)
         if handover.get("completed") is not None:
             raise EditError(f"{hid} is already recorded as completed; it cannot be postponed")
+        revisions_now = handover.get("revisions") or []
+        in_force = date.fromisoformat(
+            str(revisions_now[-1]["deadline"] if revisions_now else handover["deadline"])
+        )
+        if to <= in_force:
+            raise EditError(
+                f"{hid}: the new deadline {to} is not later than the deadline in force "
+                f"({in_force}); to bring a deadline forward, edit the file by hand"
+            )
         revision = CommentedMap()
         revision["announced"] = _day(announced)
         revision["deadline"] = _day(to)
-        revision["reason"] = reason
+        revision["reason"] = _text(reason)
         _add_source(revision, source, REVISION_KEYS)
         revisions = handover.get("revisions")
         if isinstance(revisions, list):
@@ -284,15 +344,15 @@ def add(new: NewHandover, source: SourceArgs) -> Callable[[Any], None]:
     def change(document: Any) -> None:
         handover = CommentedMap()
         handover["id"] = new.id
-        handover["name"] = new.name
+        handover["name"] = _text(new.name)
         if new.aliases:
-            aliases = CommentedSeq(new.aliases)
+            aliases = CommentedSeq(_text(a) for a in new.aliases)
             aliases.fa.set_flow_style()
             handover["aliases"] = aliases
-        handover["from"] = new.from_
-        handover["to"] = new.to
+        handover["from"] = _text(new.from_)
+        handover["to"] = _text(new.to)
         if new.provision:
-            handover["provision"] = new.provision
+            handover["provision"] = _text(new.provision)
         handover["deadline"] = _day(new.deadline)
         _add_source(handover, source)
         handovers = document.get("handovers")

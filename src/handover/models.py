@@ -80,6 +80,13 @@ def _no_control(value: str) -> str:
     return value
 
 
+def _whole_number(value: object) -> object:
+    """`schema: true` and `schema: 1.0` are not the number 1, whatever Python thinks."""
+    if type(value) is not int:
+        raise ValueError(f"expected the whole number 1, got {describe(value)}")
+    return value
+
+
 Date = Annotated[date, BeforeValidator(to_date)]
 NAME_LIMIT = 200  # names, aliases, parties: looked up, folded, shown in table cells
 TEXT_LIMIT = 20_000  # titles, notes, reasons: a few paragraphs
@@ -160,7 +167,7 @@ class Agreement(_Model):
 class Dataset(_Model):
     """One data file: one agreement and its handovers."""
 
-    schema_: Literal[1] = Field(alias="schema")
+    schema_: Annotated[Literal[1], BeforeValidator(_whole_number)] = Field(alias="schema")
     agreement: Agreement
     handovers: list[Handover]
 
@@ -218,6 +225,13 @@ def cross_problems(raw: object) -> list[Problem]:
     parties_raw = agreement.get("parties")
     parties = {p for _, p in _texts(parties_raw)} if isinstance(parties_raw, list) else None
     problems: list[Problem] = []
+    listed: set[str] = set()
+    for j, party in _texts(parties_raw if isinstance(parties_raw, list) else None):
+        if party in listed:
+            problems.append(
+                Problem(("agreement", "parties", j or 0), f"party {party!r} is listed twice")
+            )
+        listed.add(party)
     first_id: dict[str, int] = {}
     spelling_owner: dict[str, tuple[int, KeyPath]] = {}
     for i, h in _items(raw.get("handovers")):
@@ -237,7 +251,15 @@ def cross_problems(raw: object) -> list[Problem]:
                 first_id[hid] = i
         problems += _spelling_collisions(h, i, spelling_owner, count_id=not repeated_id)
         problems += _parties(h, base, parties)
-        problems += _dates(h, base, _date(h.get("agreed")) or signed)
+        agreed = _date(h.get("agreed"))
+        if agreed is not None and signed is not None and agreed < signed:
+            problems.append(
+                Problem(
+                    (*base, "agreed"),
+                    f"agreed {agreed} is before the agreement was signed ({signed})",
+                )
+            )
+        problems += _dates(h, base, agreed or signed)
     return problems
 
 

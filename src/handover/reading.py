@@ -79,6 +79,9 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 @functools.cache
 def _loader_class() -> Any:
     """A safe loader that keeps dates as text and notes duplicate keys. Built once.
@@ -96,14 +99,29 @@ def _loader_class() -> Any:
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self.duplicates: list[tuple[str, Any]] = []
+            self.not_text: list[tuple[str, Any]] = []  # keys YAML reads as true, 1, null...
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             mapping = super().construct_mapping(node, deep=deep)
             if len(mapping) != len(node.value):
                 self.duplicates.extend(_duplicate_keys(node))
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _STR:
+                    self.not_text.append((key_node.value, key_node.start_mark))
             return mapping
 
     return Loader
+
+
+def scalar(text: str) -> object:
+    """What `text`, written as a plain YAML scalar, reads back as here: for a writer to know
+    when a string must be quoted ('No' reads as false, '2:30' as 150 in YAML 1.1)."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader_class())
+    except yaml.YAMLError:
+        return None
 
 
 def _duplicate_keys(node: Any) -> Iterator[tuple[str, Any]]:
@@ -132,6 +150,10 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
+        if exc.problem == "found unhashable key":
+            raise DataFileError(
+                f"{where}: a mapping or a list cannot be a key; write the key as text"
+            ) from None
         if isinstance(exc, yaml.constructor.ConstructorError):
             # Safe loading: a tag such as !!python/object never constructs anything.
             raise DataFileError(
@@ -172,6 +194,14 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
         raise DataFileError(f"{filename}: the YAML is nested too deeply") from None
     finally:
         loader.dispose()
+    if loader.not_text:
+        raise DataFileError(
+            *(
+                f"{filename}:{mark.line + 1}:{mark.column + 1}: the key {key} is not text; "
+                "write it in quotes"
+                for key, mark in loader.not_text
+            )
+        )
     duplicates = [
         Located(mark.line + 1, mark.column + 1, f"duplicate key {key!r}")
         for key, mark in loader.duplicates

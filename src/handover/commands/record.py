@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from handover.commands.common import (
     pass_app,
     write_stdout,
 )
-from handover.dates import DateSpec
+from handover.dates import DateSpec, today_in
 from handover.edit import NewHandover, SourceArgs, add, complete, locked, plan, postpone
 from handover.errors import UsageError
 
@@ -32,6 +33,15 @@ def record() -> None:
     Comments and formatting of everything else are kept; the result is validated before it
     is written, atomically. --dry-run shows the change as a diff and writes nothing.
     """
+
+
+def _not_future(app: App, option: str, day: date) -> date:
+    """News is recorded after it happened: a date after today (in the agreement's time
+    zone) is a mistake."""
+    today = today_in(app.dataset().agreement.timezone)
+    if day > today:
+        raise UsageError(f"{option} {day} is in the future (today is {today})")
+    return day
 
 
 def _editable(app: App) -> Path:
@@ -83,7 +93,8 @@ def record_complete(
 
     path = _editable(app)
     (hid,) = app.resolve([name])
-    _apply(path, complete(hid, app.as_of(on), SourceArgs(source, publisher), note), dry_run)
+    day = _not_future(app, "--on", app.as_of(on))
+    _apply(path, complete(hid, day, SourceArgs(source, publisher), note), dry_run)
 
 
 @record.command("postpone")
@@ -109,9 +120,8 @@ def record_postpone(
 
     path = _editable(app)
     (hid,) = app.resolve([name])
-    change = postpone(
-        hid, app.as_of(to), app.as_of(announced), reason, SourceArgs(source, publisher)
-    )
+    when = _not_future(app, "--announced", app.as_of(announced))
+    change = postpone(hid, app.as_of(to), when, reason, SourceArgs(source, publisher))
     _apply(path, change, dry_run)
 
 
