@@ -74,7 +74,7 @@ class Drawn(Chooser):
 
 
 def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any:
-    """Values that must fit the rest of the file (DESIGN section 1's cross-field rules)."""
+    """Values that must fit the rest of the file (the data file's cross-field rules)."""
     if (owner, key) == (models.Handover, "aliases"):  # unique across handovers
         return [f"Alias {index}-{j}" for j in range(choose.count())]
     fixed: dict[tuple[type[BaseModel], str], Any] = {

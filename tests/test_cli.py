@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import MINIMAL, SHIPPED, write
 
-# DESIGN section 3's fields, in its order, copied from the design (not from the code).
+# The documented fields, in their order, copied from the design (not from the code).
 FIELDS = [
     "id",
     "name",
@@ -69,7 +69,7 @@ def test_status_table_reads_like_the_readme(run: Callable[..., Any]) -> None:
     assert ESC not in result.stdout  # piped: plain text
 
 
-# The worked example of DESIGN section 2 on the shipped data, as of six dates.
+# The documented worked example on the shipped data, as of six dates.
 WORKED = {
     "2020-11-01": {
         "kalbajar": ("not-agreed", "2020-11-15", "", "0"),

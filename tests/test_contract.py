@@ -1,6 +1,6 @@
 """The JSON shapes as whole objects: a renamed, reordered, missing or extra field fails.
 
-Every expected object is written out here by hand from DESIGN sections 2 and 3 and the data
+Every expected object is written out here by hand from the documented rules and fields and the data
 it is computed from; none is produced by the code under test.
 """
 

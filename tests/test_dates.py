@@ -1,4 +1,4 @@
-"""Dates typed by users (DESIGN section 3)."""
+"""Dates typed by users (README: Dates)."""
 
 from __future__ import annotations
 

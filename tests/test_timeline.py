@@ -1,4 +1,4 @@
-"""The as-of logic of DESIGN section 2: the worked example and its invariants."""
+"""The as-of logic (README: What is known as of a date): the worked example and its invariants."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def test_nothing_after_the_date_changes_the_answer(
     assert row(changed, agreement, as_of).fields() == before
 
 
-# A handover worked by hand from DESIGN section 2: agreed 1 March 2021, due 10 March; on
+# A handover worked by hand from the as-of rules: agreed 1 March 2021, due 10 March; on
 # 8 March the deadline moves to 20 March, on 15 March back to 18 March; completed 19 March.
 WORKED_HANDOVER = {
     "id": "ridge",
@@ -201,7 +201,7 @@ def test_more_worked_cases(change: dict[str, Any], on: str, expected: tuple[Any,
 
 
 def test_the_kalbajar_rows_of_the_design_through_the_loaded_file() -> None:
-    # DESIGN section 2's worked example, as written there
+    # the documented worked example, as written in README
     assert shipped_row("kalbajar", "2020-11-15").fields()["slip_days"] == 10
     assert shipped_row("kalbajar", "2020-11-25").fields()["on_time"] is True
 

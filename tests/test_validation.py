@@ -1,5 +1,6 @@
-"""Data-file validation (DESIGN section 1): one small broken file per failure mode, hostile
-files, the JSON Schema, and a fuzz test that every input ends as a dataset or a clean error."""
+"""Data-file validation (README: The data file and its rules): one small broken file per
+failure mode, hostile files, the JSON Schema, and a fuzz test that every input ends as a
+dataset or a clean error."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ import click
 
 from handover.errors import DataFileError, HandoverError
 
-# name -> (module, one-line help), in the order of DESIGN section 3.
+# name -> (module, one-line help), in the order README tours them.
 COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("query", "The state of every handover (or the NAMEd ones) as of a date."),
     "upcoming": ("query", "Handovers pending or due as of a date, soonest deadline first."),

@@ -37,7 +37,7 @@ from handover.models import Handover, Revision
 from handover.problems import keys_of
 from handover.reading import decode, read_bytes, scalar
 
-# The order of keys in the models (DESIGN section 1's order): new keys go where they belong.
+# The order of keys in the models (the data file's documented order): new keys go where they belong.
 HANDOVER_KEYS = tuple(keys_of(Handover))
 REVISION_KEYS = tuple(keys_of(Revision))
 

@@ -1,5 +1,5 @@
-"""Errors the user can act on, each with its exit code (DESIGN section 3), caught in one
-place (cli.HandoverGroup.main) and printed as lines on stderr."""
+"""Errors the user can act on, each with its exit code (README: Exit codes and errors),
+caught in one place (cli.HandoverGroup.main) and printed as lines on stderr."""
 
 from __future__ import annotations
 

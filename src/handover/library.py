@@ -30,7 +30,7 @@ def bundled_path() -> Path:
 
 
 def data_path(option: str | None) -> Path:
-    """Which file: --data, else HANDOVER_DATA, else the bundled copy (DESIGN section 1)."""
+    """Which file: --data, else HANDOVER_DATA, else the bundled copy (README: Which data file)."""
     chosen = option or os.environ.get("HANDOVER_DATA")
     return Path(chosen) if chosen else bundled_path()
 

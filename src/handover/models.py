@@ -1,4 +1,5 @@
-"""The data file's models (DESIGN section 1) and its validation rules. Nothing else.
+"""The data file's models and their validation rules (README: The data file and its rules).
+Nothing else.
 
 Single-field rules are reusable `Annotated` types. Rules that relate several fields or several
 handovers live in `cross_problems`, which reads the loaded YAML *before* it is a model and
@@ -73,7 +74,7 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def _no_control(value: str) -> str:
-    """Text may hold newlines, but no other control character (DESIGN section 1)."""
+    """Text may hold newlines, but no other control character."""
     found = _CONTROL.search(value)
     if found:
         raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed in text")

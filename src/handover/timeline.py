@@ -1,4 +1,4 @@
-"""What is known as of a date (DESIGN section 2). Pure functions: no I/O, no click, no rich.
+"""What is known as of a date (README has the rules). Pure functions: no I/O, no click, no rich.
 
 Every query takes the as-of date D; nothing announced or completed after D is visible.
 """
@@ -23,7 +23,7 @@ class Status(StrEnum):
     OVERDUE = "overdue"
 
 
-# The machine-readable fields of a row (DESIGN section 3): their names, JSON types and order
+# The machine-readable fields of a row (README: Fields): their names, JSON types and order
 # are declared here once; FIELDS, the CSV header and the JSON key order all come from it.
 RowFields = TypedDict(
     "RowFields",
@@ -100,7 +100,7 @@ class Row:
         return self.handover.notes is not None and self.as_of < last_event(self.handover)
 
     def fields(self) -> RowFields:
-        """The fields of DESIGN section 3 as JSON types (ISO dates, null), in FIELDS order."""
+        """The fields of README's "Fields" as JSON types (ISO dates, null), in FIELDS order."""
         h = self.handover
         by_name: RowFields = {
             "id": h.id,
@@ -205,7 +205,7 @@ def _days_late(r: Row) -> int:
     return -r.days_to_deadline if r.days_to_deadline is not None else 0
 
 
-# --- what changed in a window (DESIGN section 3, `changes`) ---------------------------------
+# --- what changed in a window (README: `changes`) ---------------------------------
 
 KINDS = ("signed", "revised", "due", "missed", "completed")
 

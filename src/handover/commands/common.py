@@ -84,7 +84,7 @@ else:
 
 
 class DateParam(_ParamType):
-    """ISO dates, unambiguous written dates, today / yesterday / tomorrow (DESIGN section 3)."""
+    """ISO dates, unambiguous written dates, today / yesterday / tomorrow (README: Dates)."""
 
     name = "date"
 

@@ -1,4 +1,4 @@
-"""CSV for spreadsheets and programs: the fields of DESIGN section 3, in order."""
+"""CSV for spreadsheets and programs: the fields of README's "Fields", in order."""
 
 from __future__ import annotations
 
