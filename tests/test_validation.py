@@ -355,3 +355,13 @@ def test_dates_outside_the_years_1000_to_8999_are_refused(day: str) -> None:
         parse(data, "far.yaml")
     (line,) = caught.value.lines
     assert line.endswith(f"deadline: {day!r} is outside the years 1000 to 8999")
+
+
+def test_full_width_digits_are_not_called_an_impossible_date() -> None:
+    data = SHIPPED.read_text(encoding="utf-8").replace(
+        "    deadline: 2020-12-01", "    deadline: ２０２０-１２-０１"
+    )
+    with pytest.raises(DataFileError) as caught:
+        parse(data, "wide.yaml")
+    (line,) = caught.value.lines
+    assert line.endswith("deadline: expected a date as YYYY-MM-DD, got '２０２０-１２-０１'")
