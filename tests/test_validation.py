@@ -118,7 +118,7 @@ def test_validate_a_good_file_prints_a_summary(run: Callable[..., Any]) -> None:
     result = run("validate", str(SHIPPED))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        f"{SHIPPED}: valid: agreement nk-2020-trilateral, 3 handovers, 1 revision, 21 sources"
+        f"{SHIPPED}: valid: agreement nk-2020-trilateral, 3 handovers, 1 revision, 23 sources"
     )
 
 
