@@ -103,7 +103,7 @@ def test_an_entry_with_a_valid_checksum_but_invalid_content_is_ignored(
     path = write(tmp_path, MINIMAL)
     load(path)
     (entry,) = entries(cache_dir)
-    payload = entry.read_bytes().partition(b"\n")[2].replace(b'"schema":1', b'"schema":2')
+    payload = entry.read_bytes().partition(b"\n")[2].replace(b'"schema":1', b'"schema":3')
     entry.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
     assert load(path).schema_ == 1
 

@@ -56,7 +56,18 @@ class Chooser:
         return values[0]
 
     def count(self) -> int:
-        return 2
+        return 4  # four handovers: a rule deadline for each unit
+
+    def deadline(self, index: int) -> Any:
+        """A rule for each handover, one unit each (a rule takes exactly one)."""
+        return _rule(models.UNITS[index % len(models.UNITS)], "in_force" if index % 2 else "signed")
+
+
+def _rule(unit: str, after: str) -> dict[str, Any]:
+    # Counted from signing (1 January 2021) or entry into force (a sample date, at most
+    # 21 January 2022): always after the handover was agreed (10 January 2021, or at entry
+    # into force when `agreed` is not set).
+    return {"after": after, unit: {"days": 800, "weeks": 120, "months": 30, "years": 3}[unit]}
 
 
 class Drawn(Chooser):
@@ -72,9 +83,16 @@ class Drawn(Chooser):
     def count(self) -> int:
         return self.draw(st.integers(1, 2))
 
+    def deadline(self, index: int) -> Any:
+        if self.draw(st.booleans()):
+            return self.pick([(LATER + timedelta(days=n)).isoformat() for n in (0, 5, 31)])
+        return _rule(self.pick(list(models.UNITS)), self.pick(["signed", "in_force"]))
+
 
 def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any:
     """Values that must fit the rest of the file (the data file's cross-field rules)."""
+    if (owner, key) == (models.Handover, "deadline"):  # a date, or a rule of one unit
+        return choose.deadline(index)
     if (owner, key) == (models.Handover, "aliases"):  # unique across handovers
         return [f"Alias {index}-{j}" for j in range(choose.count())]
     fixed: dict[tuple[type[BaseModel], str], Any] = {
@@ -85,6 +103,9 @@ def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any
         (models.Handover, "from"): "North",
         (models.Handover, "to"): "South",
         (models.Handover, "agreed"): AGREED.isoformat(),
+        # entry into force after signing, before every other date: handovers without their
+        # own `agreed` are agreed then
+        (models.Agreement, "in_force"): (SIGNED + timedelta(days=14)).isoformat(),
     }
     return fixed.get((owner, key), _NOTHING)
 
@@ -93,20 +114,24 @@ _NOTHING = object()
 
 
 def _strip(annotation: Any) -> Any:
-    """X | None -> X."""
+    """X | None -> X (a union of several stays a union)."""
     if get_origin(annotation) in (Union, types.UnionType):
         options = [a for a in get_args(annotation) if a is not type(None)]
-        assert len(options) == 1, f"no generator for {annotation!r}"
-        annotation = options[0]
+        if len(options) == 1:
+            annotation = options[0]
     return annotation
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (in a list, an Annotated or a branch of a union), if any."""
     annotation = _strip(annotation)
     if get_origin(annotation) is list:
         annotation = get_args(annotation)[0]
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        found = [m for m in map(_model_in, get_args(annotation)) if m is not None]
+        return found[0] if found else None
     return (
         annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
     )
@@ -172,7 +197,8 @@ def _all_set(raw: dict[str, Any]) -> Iterator[tuple[type[BaseModel], str]]:
             if inner is not None:
                 items = data[key] if isinstance(data[key], list) else [data[key]]
                 for item in items:
-                    yield from walk(inner, item)
+                    if isinstance(item, dict):  # a deadline may be a date instead of a rule
+                        yield from walk(inner, item)
 
     yield from walk(ROOT_MODEL, raw)
 
@@ -318,4 +344,5 @@ def _drop(cls: type[BaseModel], data: dict[str, Any], owner: type[BaseModel], ke
         value = data.get(field.alias or name)
         if inner is not None and value is not None:
             for item in value if isinstance(value, list) else [value]:
-                _drop(inner, item, owner, key)
+                if isinstance(item, dict):
+                    _drop(inner, item, owner, key)

@@ -33,6 +33,8 @@ FIELDS = [
     "delay_days",
     "on_time",
     "as_of",
+    "agreement",
+    "deadline_rule",
 ]
 
 ESC = "\x1b"

@@ -30,6 +30,8 @@ KALBAJAR_ON_20_NOV = {
     "delay_days": None,
     "on_time": None,
     "as_of": "2020-11-20",
+    "agreement": "nk-2020-trilateral",
+    "deadline_rule": None,
 }
 AGHDAM_ON_20_NOV = {
     "id": "aghdam",
@@ -48,6 +50,8 @@ AGHDAM_ON_20_NOV = {
     "delay_days": 0,
     "on_time": True,
     "as_of": "2020-11-20",
+    "agreement": "nk-2020-trilateral",
+    "deadline_rule": None,
 }
 LACHIN_ON_20_NOV = {
     "id": "lachin",
@@ -66,6 +70,8 @@ LACHIN_ON_20_NOV = {
     "delay_days": None,
     "on_time": None,
     "as_of": "2020-11-20",
+    "agreement": "nk-2020-trilateral",
+    "deadline_rule": None,
 }
 
 
@@ -157,6 +163,8 @@ def test_show_json_is_the_row_and_everything_it_rests_on(
         "delay_days": 6,
         "on_time": True,
         "as_of": "2021-03-20",
+        "agreement": "small-accord",
+        "deadline_rule": None,
         "aliases": ["Hügel", "The Hill"],
         "notes": "Handed over a day early.",
         "notes_written_later": False,  # 20 March is after every date the record speaks of

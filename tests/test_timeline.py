@@ -258,6 +258,7 @@ def test_a_revision_announced_on_the_day_sets_the_deadline(
     r = row(Handover.model_validate(data), agreement, on)
     assert r.deadline == new_deadline
     assert r.revision_count == before.revision_count + 1
+    assert isinstance(handover.deadline, date)  # generated as a date, not a rule
     assert r.slip_days == (new_deadline - handover.deadline).days
     assert r.status is Status.PENDING and r.days_to_deadline == ahead
 

@@ -212,11 +212,9 @@ def _converter(annotation: Any) -> Convert:
     if origin is Annotated:
         return _constrained(_converter(args[0]), args[1:])
     if origin is Union or origin is types.UnionType:
-        options = [a for a in args if a is not type(None)]
-        if len(options) != 1:
-            raise TypeError(f"the cache cannot rebuild {annotation!r}")
-        inner = _converter(options[0])
-        return lambda value: None if value is None else inner(value)
+        options = [_converter(a) for a in args if a is not type(None)]
+        optional = type(None) in args
+        return lambda value: None if value is None and optional else _first_of(options, value)
     if origin is list:
         item = _converter(args[0])
         return lambda value: [item(v) for v in _checked(value, list)]
@@ -231,6 +229,17 @@ def _converter(annotation: Any) -> Convert:
     if annotation in (str, int, bool):
         return lambda value: _checked(value, annotation)
     raise TypeError(f"the cache cannot rebuild {annotation!r}")
+
+
+def _first_of(options: list[Convert], value: Any) -> Any:
+    """A union (a deadline is a date or a rule): the first branch that takes the value. The
+    branches differ in JSON type (text, mapping), so at most one can."""
+    for option in options:
+        try:
+            return option(value)
+        except (ValueError, TypeError, KeyError):
+            continue
+    raise TypeError(f"no branch of the union takes {type(value).__name__}")
 
 
 def _constrained(inner: Convert, metadata: tuple[Any, ...]) -> Convert:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from handover import cache
-from handover.models import Dataset, cross_problems
+from handover.models import DEADLINE_TAGS, Dataset, cross_problems
 from handover.problems import Problem, from_pydantic, report
 from handover.reading import collector_paused, decode, load_yaml, read_bytes
 
@@ -64,7 +64,7 @@ def _parse(text: str, filename: str) -> Dataset:
     try:
         dataset = Dataset.model_validate(raw, context={"cross_checked": True})
     except ValidationError as exc:
-        problems += from_pydantic(exc, Dataset)
+        problems += from_pydantic(exc, Dataset, {"deadline": DEADLINE_TAGS})
     problems += cross_problems(raw)
     if dataset is not None and not problems and not duplicates:
         return dataset

@@ -21,12 +21,15 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     model_validator,
 )
 
 from handover.names import fold
+from handover.plural import plural
 from handover.problems import KeyPath, Problem, describe, format_path
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
@@ -84,7 +87,7 @@ def _no_control(value: str) -> str:
 def _whole_number(value: object) -> object:
     """`schema: true` and `schema: 1.0` are not the number 1, whatever Python thinks."""
     if type(value) is not int:
-        raise ValueError(f"expected the whole number 1, got {describe(value)}")
+        raise ValueError(f"expected the whole number 1 or 2, got {describe(value)}")
     return value
 
 
@@ -127,6 +130,66 @@ class Source(_Model):
         return self
 
 
+Count = Annotated[int, Field(ge=0)]
+UNITS = ("days", "weeks", "months", "years")
+
+
+class Rule(_Model):
+    """A deadline as the text words it: a count of days, weeks, months or years after the
+    signing or the entry into force (schema 2). Computed with calendar arithmetic: 1 month
+    after 31 January is 28 (or 29) February."""
+
+    # Exactly one unit, for editors too (the JSON Schema): one of four, never two or none.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": [u]} for u in UNITS]})
+
+    after: Literal["signed", "in_force"]
+    days: Count | None = None
+    weeks: Count | None = None
+    months: Count | None = None
+    years: Count | None = None
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Rule:
+        if len(self._units()) != 1:
+            raise ValueError("a rule needs exactly one of days, weeks, months or years")
+        return self
+
+    def _units(self) -> list[tuple[str, int]]:
+        return [(u, n) for u in UNITS if (n := getattr(self, u)) is not None]
+
+    def text(self) -> str:
+        """The rule as people write it: `in_force + 3 years`."""
+        ((unit, count),) = self._units()
+        return f"{self.after} + {plural(count, unit[:-1])}"
+
+    def date_from(self, signed: date, in_force: date | None) -> date:
+        from dateutil.relativedelta import relativedelta
+
+        ((unit, count),) = self._units()
+        start = signed if self.after == "signed" else (in_force or signed)
+        step = relativedelta(
+            days=count if unit == "days" else 0,
+            weeks=count if unit == "weeks" else 0,
+            months=count if unit == "months" else 0,
+            years=count if unit == "years" else 0,
+        )
+        result: date = start + step
+        return result
+
+
+def _deadline_kind(value: object) -> str:
+    return "rule" if isinstance(value, Mapping | Rule) else "date"
+
+
+# A deadline is a date, or (schema 2) a rule; the tag picks the branch, so an error is
+# reported for the one the file meant.
+Deadline = Annotated[
+    Annotated[Date, Tag("date")] | Annotated[Rule, Tag("rule")],
+    Discriminator(_deadline_kind),
+]
+DEADLINE_TAGS = ("date", "rule")
+
+
 class Revision(_Model):
     """A change of deadline, visible from the day it was announced."""
 
@@ -146,7 +209,7 @@ class Handover(_Model):
     to: Name
     provision: Text | None = None
     agreed: Date | None = None
-    deadline: Date
+    deadline: Deadline
     revisions: list[Revision] = []
     completed: Date | None = None
     notes: Text | None = None
@@ -159,6 +222,8 @@ class Agreement(_Model):
     id: Slug
     title: Text
     signed: Date
+    in_force: Date | None = None  # schema 2: when the obligations start running
+    checked: Date | None = None  # schema 2: the last day the file was checked against news
     timezone: TimeZone = "UTC"
     parties: Annotated[list[Name], Field(min_length=2)]
     notes: Text | None = None
@@ -168,7 +233,7 @@ class Agreement(_Model):
 class Dataset(_Model):
     """One data file: one agreement and its handovers."""
 
-    schema_: Annotated[Literal[1], BeforeValidator(_whole_number)] = Field(alias="schema")
+    schema_: Annotated[Literal[1, 2], BeforeValidator(_whole_number)] = Field(alias="schema")
     agreement: Agreement
     handovers: list[Handover]
 
@@ -187,7 +252,7 @@ def json_schema() -> dict[str, Any]:
     schema = Dataset.model_json_schema(by_alias=True)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "handover data file (schema 1)",
+        "title": "handover data file (schema 1 or 2)",
         **{k: v for k, v in schema.items() if k != "title"},
     }
 
@@ -223,9 +288,14 @@ def cross_problems(raw: object) -> list[Problem]:
     agreement = raw.get("agreement")
     agreement = agreement if isinstance(agreement, Mapping) else {}
     signed = _date(agreement.get("signed"))
+    in_force = _date(agreement.get("in_force"))
     parties_raw = agreement.get("parties")
     parties = {p for _, p in _texts(parties_raw)} if isinstance(parties_raw, list) else None
-    problems: list[Problem] = []
+    problems: list[Problem] = _schema_two_keys(raw, agreement)
+    if in_force is not None and signed is not None and in_force < signed:
+        problems.append(
+            Problem(("agreement", "in_force"), f"in_force {in_force} is before signed ({signed})")
+        )
     listed: set[str] = set()
     for j, party in _texts(parties_raw if isinstance(parties_raw, list) else None):
         if party in listed:
@@ -260,8 +330,49 @@ def cross_problems(raw: object) -> list[Problem]:
                     f"agreed {agreed} is before the agreement was signed ({signed})",
                 )
             )
-        problems += _dates(h, base, agreed or signed)
+        deadline = _date(h.get("deadline")) or _rule_date(h.get("deadline"), signed, in_force)
+        problems += _dates(h, base, agreed or in_force or signed, deadline)
     return problems
+
+
+SCHEMA_TWO_KEYS = ("in_force", "checked")
+
+
+def _schema_two_keys(raw: Mapping[str, Any], agreement: Mapping[str, Any]) -> list[Problem]:
+    """A schema-1 file that uses a schema-2 key is told to say `schema: 2`."""
+    if raw.get("schema") != 1 or raw.get("schema") is True:
+        return []
+    found: list[KeyPath] = [
+        ("agreement", k) for k in SCHEMA_TWO_KEYS if agreement.get(k) is not None
+    ]
+    found += [
+        ("handovers", i, "deadline")
+        for i, h in _items(raw.get("handovers"))
+        if isinstance(h.get("deadline"), Mapping)
+    ]
+    said = {"deadline": "a deadline written as a rule"}
+    return [
+        Problem(
+            path,
+            f"{said.get(str(path[-1]), repr(path[-1]))} needs schema: 2 (this file says 1)",
+            at_key=True,
+        )
+        for path in found
+    ]
+
+
+def _rule_date(value: object, signed: date | None, in_force: date | None) -> date | None:
+    """The date a rule gives, where the rule and the dates it counts from are sound."""
+    if not isinstance(value, Mapping) or signed is None:
+        return None
+    units = {u: n for u in UNITS if type(n := value.get(u)) is int and n >= 0}
+    if value.get("after") not in ("signed", "in_force") or len(units) != 1:
+        return None  # reported by the model's own rules
+    rule = Rule.model_construct(None, after=value["after"], **units)  # checked above: no validator
+    try:
+        return rule.date_from(signed, in_force)
+    except (ValueError, OverflowError):  # past the year 9999
+        return None
 
 
 def _spelling_collisions(
@@ -304,11 +415,12 @@ def _parties(h: Mapping[str, Any], base: KeyPath, parties: set[str] | None) -> l
     return problems
 
 
-def _dates(h: Mapping[str, Any], base: KeyPath, agreed: date | None) -> list[Problem]:
+def _dates(
+    h: Mapping[str, Any], base: KeyPath, agreed: date | None, deadline: date | None
+) -> list[Problem]:
     problems = []
     if agreed is not None:
-        for key in ("deadline", "completed"):
-            value = _date(h.get(key))
+        for key, value in (("deadline", deadline), ("completed", _date(h.get("completed")))):
             if value is not None and value < agreed:
                 problems.append(
                     Problem(

@@ -120,13 +120,17 @@ _TYPE_WORDS = {
 }
 
 
-def from_pydantic(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
-    """One Problem per pydantic error, worded for the person who wrote the file."""
+def from_pydantic(
+    exc: ValidationError, root: type[BaseModel], tags: Mapping[str, Sequence[str]] | None = None
+) -> list[Problem]:
+    """One Problem per pydantic error, worded for the person who wrote the file. `tags` names
+    the fields that are tagged unions and their tags, which pydantic puts into an error's
+    location (deadline.rule.days); they are no key of the file, so they are left out."""
     import difflib  # only when a file has errors
 
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
+        loc = _untagged(tuple(error["loc"]), tags or {})
         kind = error["type"]
         value = error.get("input")
         if kind == "extra_forbidden":
@@ -150,7 +154,7 @@ def from_pydantic(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
             )
         elif kind == "literal_error" and loc == ("schema",):
             problems.append(
-                Problem(loc, f"unsupported schema: {value!r}; this version reads schema 1")
+                Problem(loc, f"unsupported schema: {value!r}; this version reads schema 1 and 2")
             )
         else:
             field = str(next((p for p in reversed(loc) if isinstance(p, str)), "value"))
@@ -160,6 +164,11 @@ def from_pydantic(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
                 message = f"{describe(value)} is not a slug (lowercase letters, digits, hyphens)"
             elif kind == "string_pattern_mismatch" or kind == "string_too_short":
                 message = "must not be empty"
+            elif kind == "greater_than_equal":
+                message = f"must be {(error.get('ctx') or {}).get('ge')} or more"
+            elif kind == "literal_error":
+                expected = (error.get("ctx") or {}).get("expected")
+                message = f"expected {expected}, got {describe(value)}"
             elif kind == "string_too_long":
                 limit = (error.get("ctx") or {}).get("max_length")
                 message = f"{len(str(value))} characters long; the limit is {limit}"
@@ -170,6 +179,14 @@ def from_pydantic(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
                 message = str(error["msg"]).removeprefix("Value error, ")
             problems.append(Problem(loc, f"{field}: {message}"))
     return problems
+
+
+def _untagged(loc: KeyPath, tags: Mapping[str, Sequence[str]]) -> KeyPath:
+    out: list[str | int] = []
+    for part in loc:
+        if not (out and isinstance(out[-1], str) and part in tags.get(out[-1], ())):
+            out.append(part)
+    return tuple(out)
 
 
 def model_at(root: type[BaseModel], path: Sequence[str | int]) -> type[BaseModel] | None:

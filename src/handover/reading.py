@@ -172,9 +172,7 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
             if c_loader
             else text[: exc.position]
         )
-        position = len(before)
-        line = before.count("\n") + 1
-        col = position - (before.rfind("\n") + 1) + 1
+        line, col = _line_and_column(text, len(before))
         raise DataFileError(
             f"{filename}:{line}:{col}: the file contains the control character "
             f"U+{exc.character:04X}, which YAML does not allow; remove it"
@@ -185,8 +183,7 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
         huge = re.search(r"(?<![0-9])[0-9]{4301,}", text)
         if huge is None:
             raise DataFileError(f"{filename}: YAML error: {exc}") from None
-        line = text.count("\n", 0, huge.start()) + 1
-        col = huge.start() - (text.rfind("\n", 0, huge.start()) + 1) + 1
+        line, col = _line_and_column(text, huge.start())
         raise DataFileError(
             f"{filename}:{line}:{col}: a number with more than 4300 digits; quote it if it is text"
         ) from None
@@ -209,6 +206,16 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
     if "*" in text or "&" in text:  # only files with anchors or aliases pay for the walk
         _bound_aliases(raw, filename)
     return raw, duplicates
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # what YAML counts as a new line
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character, counting lines as YAML (and its marks) do."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, offset - start + 1
 
 
 def _bound_aliases(raw: object, filename: str) -> None:

@@ -44,6 +44,9 @@ RowFields = TypedDict(
         "delay_days": int | None,
         "on_time": bool | None,
         "as_of": str,
+        # added with schema 2, at the end, so that scripts reading columns by position work
+        "agreement": str,
+        "deadline_rule": str | None,
     },
 )
 FIELDS: tuple[str, ...] = tuple(RowFields.__annotations__)
@@ -58,6 +61,8 @@ class Row:
     """One handover as known on `as_of`."""
 
     handover: Handover
+    agreement: Agreement
+    original_deadline: date  # the handover's own deadline: its date, or its rule's date
     agreed: date
     deadline: date
     revision_count: int
@@ -67,12 +72,14 @@ class Row:
     on_time: bool | None
 
     @property
-    def original_deadline(self) -> date:
-        return self.handover.deadline
+    def deadline_rule(self) -> str | None:
+        """The rule the original deadline was written as (`in_force + 3 years`), if any."""
+        rule = self.handover.deadline
+        return None if isinstance(rule, date) else rule.text()
 
     @property
     def slip_days(self) -> int:
-        return (self.deadline - self.handover.deadline).days
+        return (self.deadline - self.original_deadline).days
 
     @property
     def days_to_deadline(self) -> int | None:
@@ -82,7 +89,7 @@ class Row:
 
     @property
     def delay_days(self) -> int | None:
-        return None if self.completed is None else (self.completed - self.handover.deadline).days
+        return None if self.completed is None else (self.completed - self.original_deadline).days
 
     @property
     def revisions(self) -> tuple[Revision, ...]:
@@ -97,7 +104,8 @@ class Row:
     def notes_written_later(self) -> bool:
         """Notes are undated commentary written later: shown for a date before the
         handover's last recorded event, they may tell of what came after it."""
-        return self.handover.notes is not None and self.as_of < last_event(self.handover)
+        last = last_event(self.handover, self.original_deadline)
+        return self.handover.notes is not None and self.as_of < last
 
     def fields(self) -> RowFields:
         """The fields of README's "Fields" as JSON types (ISO dates, null), in FIELDS order."""
@@ -109,7 +117,7 @@ class Row:
             "to": h.to,
             "provision": h.provision,
             "agreed": self.agreed.isoformat(),
-            "original_deadline": h.deadline.isoformat(),
+            "original_deadline": self.original_deadline.isoformat(),
             "deadline": self.deadline.isoformat(),
             "revision_count": self.revision_count,
             "slip_days": self.slip_days,
@@ -119,6 +127,8 @@ class Row:
             "delay_days": self.delay_days,
             "on_time": self.on_time,
             "as_of": self.as_of.isoformat(),
+            "agreement": self.agreement.id,
+            "deadline_rule": self.deadline_rule,
         }
         return cast(RowFields, {name: by_name[name] for name in FIELDS})  # type: ignore[literal-required]
 
@@ -128,10 +138,10 @@ def visible(sources: Iterable[Source], as_of: date) -> tuple[Source, ...]:
     return tuple(s for s in sources if s.published is None or s.published <= as_of)
 
 
-def last_event(handover: Handover) -> date:
+def last_event(handover: Handover, original: date) -> date:
     """The last date the record of a handover speaks of: its deadlines, the announcements
     of their revisions, its completion."""
-    dates = [handover.deadline]
+    dates = [original]
     for revision in handover.revisions:
         dates += [revision.announced, revision.deadline]
     if handover.completed is not None:
@@ -139,9 +149,22 @@ def last_event(handover: Handover) -> date:
     return max(dates)
 
 
-def deadline_as_of(handover: Handover, as_of: date) -> tuple[date, int]:
+def original_deadline(handover: Handover, agreement: Agreement) -> date:
+    """The handover's own deadline: the date written, or the date its rule gives."""
+    written = handover.deadline
+    if isinstance(written, date):
+        return written
+    return written.date_from(agreement.signed, agreement.in_force)
+
+
+def agreed_on(handover: Handover, agreement: Agreement) -> date:
+    """When the obligation starts running: `agreed`, else entry into force, else signing."""
+    return handover.agreed or agreement.in_force or agreement.signed
+
+
+def deadline_as_of(handover: Handover, as_of: date, original: date) -> tuple[date, int]:
     """The deadline known on `as_of` and how many revisions had been announced by then."""
-    deadline, count = handover.deadline, 0
+    deadline, count = original, 0
     for revision in handover.revisions:  # in announcement order (validated)
         if revision.announced > as_of:
             break
@@ -150,8 +173,9 @@ def deadline_as_of(handover: Handover, as_of: date) -> tuple[date, int]:
 
 
 def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
-    agreed = handover.agreed or agreement.signed
-    deadline, count = deadline_as_of(handover, as_of)
+    agreed = agreed_on(handover, agreement)
+    original = original_deadline(handover, agreement)
+    deadline, count = deadline_as_of(handover, as_of, original)
     completed = handover.completed if handover.completed and handover.completed <= as_of else None
     if as_of < agreed:
         status = Status.NOT_AGREED
@@ -163,8 +187,12 @@ def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
         status = Status.DUE
     else:
         status = Status.OVERDUE
-    on_time = None if completed is None else completed <= deadline_as_of(handover, completed)[0]
-    return Row(handover, agreed, deadline, count, completed, status, as_of, on_time)
+    on_time = (
+        None if completed is None else completed <= deadline_as_of(handover, completed, original)[0]
+    )
+    return Row(
+        handover, agreement, original, agreed, deadline, count, completed, status, as_of, on_time
+    )
 
 
 def rows(dataset: Dataset, as_of: date, only: Iterable[str] | None = None) -> list[Row]:
@@ -243,7 +271,8 @@ class Change:
 
 def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Change]:
     h = handover
-    previous = h.deadline
+    original = original_deadline(h, agreement)
+    previous = original
     for revision in h.revisions:
         yield Change(
             revision.announced,
@@ -254,7 +283,7 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
             f"{revision.reason}",
         )
         previous = revision.deadline
-    for candidate in sorted({h.deadline, *(r.deadline for r in h.revisions)}):
+    for candidate in sorted({original, *(r.deadline for r in h.revisions)}):
         on_the_day = row(h, agreement, candidate)
         if on_the_day.status is Status.DUE and on_the_day.deadline == candidate:
             yield Change(candidate, h.id, h.name, "due", f"deadline {candidate.isoformat()}")

@@ -70,6 +70,17 @@ class App:
             if os.path.samefile(output, data):
                 raise UsageError(f"{option} {output} is the data file; refusing to overwrite it")
 
+    def staleness(self, as_of: date) -> tuple[str, ...]:
+        """A line for every answer given after the data was last checked against the news,
+        so that silence is never taken for "nothing happened"."""
+        agreement = self.dataset().agreement
+        if agreement.checked is None or as_of <= agreement.checked:
+            return ()
+        return (
+            f"{agreement.id}: data checked up to {agreement.checked.isoformat()}; "
+            "later events are not recorded",
+        )
+
     def headline(self, what: str, as_of: date) -> str:
         return f"{what} as of {as_of.isoformat()} ({self.dataset().agreement.id})"
 

@@ -36,7 +36,8 @@ def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> Non
     app.check_output(output)
     as_of = app.as_of(when)
     dataset = app.dataset()
-    view = Export(app.headline("Handovers", as_of), rows(dataset, as_of), dataset.agreement)
+    heading = app.headline("Handovers", as_of)
+    view = Export(heading, rows(dataset, as_of), dataset.agreement, app.staleness(as_of))
     emit_view(fmt, view, output)
 
 
@@ -54,7 +55,8 @@ def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None
             f"{end.isoformat()} is before --since {start.isoformat()}", param_hint="'--until'"
         )
     heading = f"Changes from {start.isoformat()} to {end.isoformat()}"
-    emit_view(fmt, ChangeLog(heading, changes_in(app.dataset(), start, end)))
+    found = changes_in(app.dataset(), start, end)
+    emit_view(fmt, ChangeLog(heading, found, app.staleness(end)))
 
 
 @click.command()
@@ -67,6 +69,7 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
     """A chart of every handover on one date axis, as known on a date."""
     # rich draws the chart: imported here so that export and changes never load it.
     from rich.console import Console
+    from rich.text import Text
 
     from handover.output.chart import Chart
     from handover.output.table import draw, title
@@ -78,7 +81,8 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
     chart = Chart(rows(dataset, as_of), dataset.agreement.signed, as_of)
     heading = title(app.headline("Timeline", as_of))
     if not svg and not html:
-        write_out(draw([heading, chart]), None)
+        stale = [Text(line, style="dim") for line in app.staleness(as_of)]
+        write_out(draw([heading, chart, *stale]), None)
         return
     recorder = Console(file=io.StringIO(), record=True, width=100, force_terminal=True)
     recorder.print(heading)

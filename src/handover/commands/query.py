@@ -43,7 +43,7 @@ def status(
 
     as_of = app.as_of(when)
     chosen = rows(app.dataset(), as_of, app.resolve(names) if names else None)
-    emit_view(fmt, Listing(app.headline("Handovers", as_of), chosen))
+    emit_view(fmt, Listing(app.headline("Handovers", as_of), chosen, notes=app.staleness(as_of)))
     overdue = [r.handover.id for r in chosen if r.status is Status.OVERDUE]
     if fail_if_overdue and overdue:
         note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
@@ -66,10 +66,10 @@ def upcoming(app: App, when: DateSpec | None, within: int | None, fmt: str) -> N
 
     as_of = app.as_of(when)
     chosen, overdue = upcoming_rows(rows(app.dataset(), as_of), within)
-    notes: tuple[str, ...] = ()
+    notes = app.staleness(as_of)
     if overdue:
         count = plural(overdue, "handover is", "handovers are")
-        notes = (f"{count} overdue and not listed here (see: handover delays)",)
+        notes = (f"{count} overdue and not listed here (see: handover delays)", *notes)
     emit_view(fmt, Listing(app.headline("Upcoming deadlines", as_of), chosen, notes=notes))
 
 
@@ -83,7 +83,8 @@ def delays(app: App, when: DateSpec | None, fmt: str) -> None:
 
     as_of = app.as_of(when)
     delayed_rows = delayed(rows(app.dataset(), as_of))
-    emit_view(fmt, Listing(app.headline("Delays", as_of), delayed_rows, columns="delays"))
+    heading = app.headline("Delays", as_of)
+    emit_view(fmt, Listing(heading, delayed_rows, "delays", app.staleness(as_of)))
 
 
 @click.command()
@@ -97,4 +98,4 @@ def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
 
     as_of = app.as_of(when)
     (found,) = rows(app.dataset(), as_of, app.resolve([name]))
-    emit_view(fmt, Detail(found, app.dataset().agreement))
+    emit_view(fmt, Detail(found, app.dataset().agreement, app.staleness(as_of)))

@@ -25,7 +25,7 @@ class Chart:
         self.as_of = as_of
         dates = [as_of, start]
         for r in rows:
-            dates += [r.handover.deadline, r.deadline, *(v.deadline for v in r.revisions)]
+            dates += [r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
             if r.completed:
                 dates.append(r.completed)
         self.end = max(dates)
@@ -49,7 +49,7 @@ class Chart:
             for i in range(begin, min(finish, track - 1) + 1):
                 cells[i] = "─"
             styles: dict[int, str] = {}
-            for moved in [r.handover.deadline, *(v.deadline for v in r.revisions)]:
+            for moved in [r.original_deadline, *(v.deadline for v in r.revisions)]:
                 if moved != r.deadline:
                     cells[column(moved)] = "x"
                     styles[column(moved)] = "yellow"

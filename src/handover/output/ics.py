@@ -56,7 +56,7 @@ def render(view: Export) -> bytes:
                 r.revision_count,
             )
         )
-        previous = h.deadline
+        previous = r.original_deadline
         for revision in r.revisions:
             if previous != r.deadline:
                 calendar.add_component(

@@ -33,7 +33,7 @@ def render(view: Export) -> str:
             f"{h.from_} → {h.to}",
             str(r.status),
             r.deadline.isoformat(),
-            h.deadline.isoformat(),
+            r.original_deadline.isoformat(),
             r.completed.isoformat() if r.completed else "-",
             summary(r) or "-",
         )
