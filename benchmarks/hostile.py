@@ -21,24 +21,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+sys.path.insert(0, str(ROOT))
+
 from generate import dataset_text  # noqa: E402
+from tests.conftest import MINIMAL  # noqa: E402  (the test suite's smallest valid file)
 
 HANDOVER = str(Path(sys.executable).parent / "handover")
 SHIPPED = (ROOT / "data" / "handover.yaml").read_text(encoding="utf-8")
-MINIMAL = """\
-schema: 1
-agreement:
-  id: test-accord
-  title: Test accord
-  signed: 2021-03-01
-  parties: [North, South]
-handovers:
-  - id: hill
-    name: Hill District
-    from: North
-    to: South
-    deadline: 2021-03-10
-"""
 
 
 FULL_WIDTH = {ord(str(d)): 0xFF10 + d for d in range(10)}  # 0-9 as full-width digits

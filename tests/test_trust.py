@@ -314,16 +314,15 @@ def test_control_characters_in_text_are_refused_at_their_line(tmp_path: Path) ->
     )
 
 
-def test_control_characters_never_reach_the_terminal_or_a_file() -> None:
-    """Data that got past validation (a dataset built in code) is still shown as text."""
+def _unchecked(name: str, title: str = "A") -> tuple[list[Any], Any]:
+    """A row of a handover named `name` that no validation has seen (built in code), and its
+    agreement titled `title`."""
     from handover.models import Agreement, Handover
-    from handover.output import render
-    from handover.output.views import Export, Listing, View
     from handover.timeline import row
 
     agreement = Agreement.model_construct(
         id="a",
-        title="A\x1b]0;pwned\x07",
+        title=title,
         signed=date(2021, 1, 1),
         timezone="UTC",
         parties=["X", "Y"],
@@ -332,7 +331,7 @@ def test_control_characters_never_reach_the_terminal_or_a_file() -> None:
     )
     handover = Handover.model_construct(
         id="h",
-        name="Red\x1b[31m Zone\r",
+        name=name,
         aliases=[],
         from_="X",
         to="Y",
@@ -344,7 +343,15 @@ def test_control_characters_never_reach_the_terminal_or_a_file() -> None:
         notes=None,
         sources=[],
     )
-    rows = [row(handover, agreement, date(2021, 1, 10))]
+    return [row(handover, agreement, date(2021, 1, 10))], agreement
+
+
+def test_control_characters_never_reach_the_terminal_or_a_file() -> None:
+    """Data that got past validation (a dataset built in code) is still shown as text."""
+    from handover.output import render
+    from handover.output.views import Export, Listing, View
+
+    rows, agreement = _unchecked("Red\x1b[31m Zone\r", "A\x1b]0;pwned\x07")
     cases: list[tuple[str, View]] = [
         ("table", Listing("heading", rows)),
         ("csv", Export("heading", rows, agreement)),
@@ -395,35 +402,11 @@ def test_csv_cells_read_back_as_one_row_each(name: str, cell: str) -> None:
     import csv
     import io
 
-    from handover.models import Agreement, Handover
     from handover.output import render
     from handover.output.views import Listing
-    from handover.timeline import row
 
-    agreement = Agreement.model_construct(
-        id="a",
-        title="A",
-        signed=date(2021, 1, 1),
-        timezone="UTC",
-        parties=["X", "Y"],
-        sources=[],
-        notes=None,
-    )
-    handover = Handover.model_construct(
-        id="h",
-        name=name,
-        aliases=[],
-        from_="X",
-        to="Y",
-        provision=None,
-        agreed=None,
-        deadline=date(2021, 2, 1),
-        revisions=[],
-        completed=None,
-        notes=None,
-        sources=[],
-    )
-    text = render("csv", Listing("h", [row(handover, agreement, date(2021, 1, 10))]))
+    rows, _ = _unchecked(name)
+    text = render("csv", Listing("h", rows))
     assert isinstance(text, str)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert len(rows) == 2 and rows[1][1] == cell
@@ -679,51 +662,25 @@ def test_record_note_keeps_a_folded_note_folded(invoke: Callable[..., Any], tmp_
     )
 
 
+NOT_LATER = "not later than the deadline in force (2021-03-10)"
+
+
+def _postpone(to: str, announced: str) -> list[str]:
+    return ["record", "postpone", "hill", "--to", to, "--announced", announced, "--reason", "r"]
+
+
 @pytest.mark.parametrize(
     "args,words",
     [
         (
-            [
-                "record",
-                "postpone",
-                "hill",
-                "--to",
-                "2021-03-10",
-                "--announced",
-                "2021-03-05",
-                "--reason",
-                "r",
-            ],
+            _postpone("2021-03-10", "2021-03-05"),
             "not later than the deadline in force (2021-03-10)",
         ),
         (
-            [
-                "record",
-                "postpone",
-                "hill",
-                "--to",
-                "2021-03-08",
-                "--announced",
-                "2021-03-05",
-                "--reason",
-                "r",
-            ],
+            _postpone("2021-03-08", "2021-03-05"),
             "not later than the deadline in force (2021-03-10)",
         ),
-        (
-            [
-                "record",
-                "postpone",
-                "hill",
-                "--to",
-                "2031-03-08",
-                "--announced",
-                "2030-01-01",
-                "--reason",
-                "r",
-            ],
-            "--announced 2030-01-01 is in the future",
-        ),
+        (_postpone("2031-03-08", "2030-01-01"), "--announced 2030-01-01 is in the future"),
         (["record", "complete", "hill", "--on", "2030-01-01"], "--on 2030-01-01 is in the future"),
     ],
 )
