@@ -354,9 +354,9 @@ def test_control_characters_never_reach_the_terminal_or_a_file() -> None:
     rows, agreement = _unchecked("Red\x1b[31m Zone\r", "A\x1b]0;pwned\x07")
     cases: list[tuple[str, View]] = [
         ("table", Listing("heading", rows)),
-        ("csv", Export("heading", rows, agreement)),
-        ("md", Export("heading", rows, agreement)),
-        ("ics", Export("heading", rows, agreement)),
+        ("csv", Export("heading", rows, [agreement])),
+        ("md", Export("heading", rows, [agreement])),
+        ("ics", Export("heading", rows, [agreement])),
     ]
     for fmt, view in cases:
         out = render(fmt, view)

@@ -23,12 +23,19 @@ from handover.errors import DataFileError, HandoverError
 # name -> (module, one-line help), in the order README tours them.
 COMMANDS: dict[str, tuple[str, str]] = {
     "status": ("query", "The state of every handover (or the NAMEd ones) as of a date."),
-    "upcoming": ("query", "Handovers pending or due as of a date, soonest deadline first."),
+    "upcoming": (
+        "query",
+        "Handovers pending or due as of a date, soonest deadline first, in every agreement.",
+    ),
     "delays": (
         "query",
         "Deadlines that moved, overdue handovers and late completions, largest slip first.",
     ),
     "show": ("query", "Everything about one handover as of a date, with its sources."),
+    "agreements": (
+        "query",
+        "Every agreement that exists on a date: its handovers, and whether it is in play.",
+    ),
     "export": ("publish", "Every handover as of a date: CSV, JSON, iCalendar or Markdown."),
     "timeline": ("publish", "A chart of every handover on one date axis, as known on a date."),
     "changes": (
@@ -37,7 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "validate": (
         "dataset",
-        "Check a data file (default: the one --data names); list every problem, FILE:LINE:COL.",
+        "Check data files and folders (default: the data loaded); list every problem of every "
+        "file, FILE:LINE:COL.",
     ),
     "schema": (
         "dataset",
@@ -160,14 +168,15 @@ def _help_width() -> int:
 )
 @click.option(
     "--data",
-    metavar="FILE",
+    metavar="PATH",
     type=click.Path(),
-    envvar="HANDOVER_DATA",
-    help="Data file (default: $HANDOVER_DATA, else the bundled dataset).",
+    multiple=True,
+    help="A data file or a folder of them; repeat for more (default: $HANDOVER_DATA, "
+    "several paths separated by ':', else the bundled library).",
 )
 @click.version_option(package_name="handover", prog_name="handover")
 @click.pass_context
-def cli(ctx: click.Context, data: str | None) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
     """Track territorial handovers agreed in ceasefires and peace agreements.
 
     Every answer is as of a date (--date, default today in the agreement's time zone):
@@ -175,7 +184,10 @@ def cli(ctx: click.Context, data: str | None) -> None:
     """
     from handover.commands.common import App, check_data
 
-    ctx.ensure_object(App).data_option = check_data(data)
+    for one in data:
+        check_data(one)
+    if data:
+        ctx.ensure_object(App).data_options = list(data)
 
 
 def main(args: Sequence[str] | None = None, prog_name: str = "handover") -> NoReturn:

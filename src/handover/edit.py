@@ -306,15 +306,6 @@ def postpone(
         handover = _handover(document, hid)
         if handover.get("completed") is not None:
             raise EditError(f"{hid} is already recorded as completed; it cannot be postponed")
-        revisions_now = handover.get("revisions") or []
-        in_force = date.fromisoformat(
-            str(revisions_now[-1]["deadline"] if revisions_now else handover["deadline"])
-        )
-        if to <= in_force:
-            raise EditError(
-                f"{hid}: the new deadline {to} is not later than the deadline in force "
-                f"({in_force}); to bring a deadline forward, edit the file by hand"
-            )
         revision = CommentedMap()
         revision["announced"] = _day(announced)
         revision["deadline"] = _day(to)

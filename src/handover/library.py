@@ -8,11 +8,14 @@ Positions are only worked out when something is wrong (problems.report).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from handover import cache
+from handover.errors import DataFileError, UsageError
 from handover.models import DEADLINE_TAGS, Dataset, cross_problems
 from handover.problems import Problem, from_pydantic, report
 from handover.reading import collector_paused, decode, load_yaml, read_bytes
@@ -69,3 +72,122 @@ def _parse(text: str, filename: str) -> Dataset:
     if dataset is not None and not problems and not duplicates:
         return dataset
     raise report(filename, text, problems, duplicates)
+
+
+# --- many files: the library ------------------------------------------------------------------
+
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One data file of a library and its agreement."""
+
+    path: Path
+    dataset: Dataset
+
+    @property
+    def id(self) -> str:
+        return self.dataset.agreement.id
+
+
+class Library:
+    """Every agreement loaded, in the order their files were named; ids unique."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = list(entries)
+        self._by_id = {e.id: e for e in self.entries}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def entry(self, agreement_id: str) -> Entry:
+        """The entry of an agreement id; UsageError (exit 2) naming the known ids."""
+        found = self._by_id.get(agreement_id)
+        if found is None:
+            known = ", ".join(sorted(self._by_id))
+            raise UsageError(f"unknown agreement {agreement_id!r}; known agreements: {known}")
+        return found
+
+
+def bundled_paths() -> list[Path]:
+    """The bundled library: data/handover.yaml and the files in data/agreements/."""
+    first = bundled_path()
+    return [first, *files_in(first.parent / "agreements", missing_ok=True)]
+
+
+def chosen_paths(options: Sequence[str]) -> list[Path]:
+    """--data (repeatable), else HANDOVER_DATA (paths separated by os.pathsep), else the
+    bundled library."""
+    if options:
+        return [Path(o) for o in options]
+    from_env = [p for p in os.environ.get("HANDOVER_DATA", "").split(os.pathsep) if p]
+    return [Path(p) for p in from_env] if from_env else bundled_paths()
+
+
+def files_in(path: Path, missing_ok: bool = False) -> list[Path]:
+    """A file is itself; a folder is every *.yaml/*.yml in it and its subfolders, in name
+    order. Raises DataFileError for a folder with none, one that cannot be read, or a loop
+    of symbolic links."""
+    if not path.is_dir():
+        return [] if missing_ok and not path.exists() else [path]
+    found: list[Path] = []
+    stack: list[tuple[Path, frozenset[str]]] = [(path, frozenset())]
+    while stack:
+        folder, above = stack.pop()
+        real = os.path.realpath(folder)
+        if real in above:  # a folder inside itself, through a link
+            raise DataFileError(f"{folder}: a loop of symbolic links (it leads back to {real})")
+        try:
+            items = sorted(os.scandir(folder), key=lambda i: i.name)
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise DataFileError(f"{folder}: cannot read the folder: {why}") from None
+        subfolders = []
+        for item in items:
+            if item.is_dir():
+                subfolders.append((Path(item.path), above | {real}))
+            elif item.name.endswith(DATA_SUFFIXES) and not item.name.startswith("."):
+                found.append(Path(item.path))
+        stack.extend(reversed(subfolders))
+    found.sort(key=lambda p: p.relative_to(path).parts)
+    if not found and not missing_ok:
+        raise DataFileError(f"{path}: a folder with no data files (*.yaml, *.yml) in it")
+    return found
+
+
+def load_library(options: Sequence[str] = ()) -> Library:
+    """Every file the options name, loaded; DataFileError listing every problem of every
+    file, and agreement ids used by two files (both named)."""
+    problems: list[str] = []
+    entries: list[Entry] = []
+    for named in chosen_paths(options):
+        try:
+            for path in files_in(named):
+                try:
+                    entries.append(Entry(path, load(path)))
+                except DataFileError as exc:
+                    problems += exc.lines
+        except DataFileError as exc:
+            problems += exc.lines
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in first:
+            where = _id_position(entry.path)
+            problems.append(
+                f"{entry.path}{where}: agreement id {entry.id!r} is already the id of "
+                f"{first[entry.id].path}"
+            )
+        else:
+            first.setdefault(entry.id, entry)
+    if problems:
+        raise DataFileError(*problems)
+    return Library(entries)
+
+
+def _id_position(path: Path) -> str:
+    """:LINE:COL of agreement.id in a valid file (composed again: errors only)."""
+    from handover.reading import marks
+
+    found = marks(decode(read_bytes(path), str(path))).get(("agreement", "id"))
+    return "" if found is None else f":{found[1].line + 1}:{found[1].column + 1}"

@@ -213,7 +213,7 @@ def upcoming(all_rows: Sequence[Row], within: int | None = None) -> tuple[list[R
         if r.status in (Status.PENDING, Status.DUE)
         and (within is None or (r.deadline - r.as_of).days <= within)
     ]
-    due.sort(key=lambda r: (r.deadline, r.handover.id))
+    due.sort(key=lambda r: (r.deadline, r.agreement.id, r.handover.id))
     return due, sum(r.status is Status.OVERDUE for r in all_rows)
 
 
@@ -223,7 +223,7 @@ def delays(all_rows: Sequence[Row]) -> list[Row]:
     slipped = [
         r for r in all_rows if r.slip_days != 0 or r.status is Status.OVERDUE or r.on_time is False
     ]
-    slipped.sort(key=lambda r: (-r.slip_days, -_days_late(r), r.handover.id))
+    slipped.sort(key=lambda r: (-r.slip_days, -_days_late(r), r.agreement.id, r.handover.id))
     return slipped
 
 
@@ -327,3 +327,64 @@ def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
     window = [c for c in found if since <= c.date <= until]
     window.sort(key=lambda c: (c.date, KINDS.index(c.kind), c.id))
     return window
+
+
+# --- agreements: which exist and which are in play on a date (the library) -----------------
+
+IN_PLAY_DAYS = 30  # an agreement stays in play this long after its last completion
+
+
+def exists(dataset: Dataset, as_of: date) -> bool:
+    """An agreement exists from the day it was signed."""
+    return dataset.agreement.signed <= as_of
+
+
+def in_play(dataset: Dataset, as_of: date) -> bool:
+    """It exists, and some handover is not completed as of D, or the last completion was at
+    most IN_PLAY_DAYS days before D."""
+    if not exists(dataset, as_of):
+        return False
+    known = rows(dataset, as_of)
+    if any(r.status is not Status.COMPLETED for r in known):
+        return True
+    last = max((r.completed for r in known if r.completed is not None), default=None)
+    return last is not None and (as_of - last).days <= IN_PLAY_DAYS
+
+
+class AgreementFields(TypedDict):
+    id: str
+    title: str
+    signed: str
+    in_force: str | None
+    parties: list[str]
+    handovers: int
+    completed: int
+    pending: int
+    overdue: int
+    checked: str | None
+    in_play: bool
+
+
+AGREEMENT_FIELDS: tuple[str, ...] = tuple(AgreementFields.__annotations__)
+
+
+def agreement_fields(dataset: Dataset, as_of: date) -> AgreementFields:
+    """One row of `handover agreements` as of a date. `pending` counts what is neither
+    completed nor overdue: pending, due, and not yet agreed."""
+    a = dataset.agreement
+    statuses = [r.status for r in rows(dataset, as_of)]
+    done = statuses.count(Status.COMPLETED)
+    late = statuses.count(Status.OVERDUE)
+    return {
+        "id": a.id,
+        "title": a.title,
+        "signed": a.signed.isoformat(),
+        "in_force": _iso(a.in_force),
+        "parties": list(a.parties),
+        "handovers": len(statuses),
+        "completed": done,
+        "pending": len(statuses) - done - late,
+        "overdue": late,
+        "checked": _iso(a.checked),
+        "in_play": in_play(dataset, as_of),
+    }

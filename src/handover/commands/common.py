@@ -24,10 +24,12 @@ from click.shell_completion import CompletionItem
 
 from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
 from handover.errors import HandoverError, OutputError, UsageError
-from handover.library import data_path, load
+from handover.library import Library, load_library
 from handover.models import Dataset
 from handover.names import NameIndex, fold, lookup
 from handover.output import FORMATS, formats_for, render
+from handover.plural import plural
+from handover.timeline import Row, exists, in_play, rows
 
 if TYPE_CHECKING:
     from handover.output.views import View
@@ -36,53 +38,116 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class App:
-    """Created once per run; holds the chosen data file and the loaded dataset."""
+    """Created once per run; holds the data files named and the library loaded from them."""
 
-    def __init__(self, data_option: str | None = None) -> None:
-        self.data_option = data_option
-        self._dataset: Dataset | None = None
+    def __init__(self) -> None:
+        self.data_options: list[str] = []
+        self._library: Library | None = None
 
-    def dataset(self) -> Dataset:
-        if self._dataset is None:
-            self._dataset = load(data_path(self.data_option))
+    def library(self) -> Library:
+        if self._library is None:
+            self._library = load_library(self.data_options)
             # It lives as long as this process: move it out of the collector's way, so that
             # answering (a row per handover) does not re-scan it again and again.
             gc.freeze()
-        return self._dataset
+        return self._library
+
+    def datasets(self) -> list[Dataset]:
+        return [entry.dataset for entry in self.library().entries]
 
     def as_of(self, spec: DateSpec | None) -> date:
-        """The as-of date; "today" is today in the agreement's time zone."""
+        """The as-of date; "today" is today in the time zone of the first agreement loaded
+        (the agreement's own, for a single file)."""
         spec = spec or DateSpec(offset=0)
         if spec.absolute is not None:
             return spec.absolute
-        return spec.resolve(today_in(self.dataset().agreement.timezone))
+        return spec.resolve(today_in(self.datasets()[0].agreement.timezone))
 
-    def resolve(self, names: Sequence[str]) -> list[str]:
-        index = NameIndex((h.id, [h.name, *h.aliases]) for h in self.dataset().handovers)
-        return [lookup(index, name) for name in names]
+    def covered(
+        self, as_of: date, picked: Sequence[str] = (), show_all: bool = False
+    ) -> tuple[list[Dataset], tuple[str, ...]]:
+        """The agreements a command about the state of play covers: those picked with
+        --agreement; else all of them with --all, or when there is one; else those in play on
+        the date. And a line saying how many more there are."""
+        everything = self.datasets()
+        if picked:
+            return [self.library().entry(a).dataset for a in dict.fromkeys(picked)], ()
+        if show_all or len(everything) == 1:
+            return everything, ()
+        chosen = [d for d in everything if in_play(d, as_of)]
+        hidden = len(everything) - len(chosen)
+        if not hidden:
+            return chosen, ()
+        more = plural(hidden, "more agreement is", "more agreements are")
+        return chosen, (f"{more} loaded but not in play on {as_of.isoformat()} (--all shows them)",)
+
+    def existing(self, as_of: date, picked: Sequence[str] = ()) -> list[Dataset]:
+        """The agreements that exist on the date (all, with one), or those picked."""
+        if picked:
+            return [self.library().entry(a).dataset for a in dict.fromkeys(picked)]
+        everything = self.datasets()
+        return everything if len(everything) == 1 else [d for d in everything if exists(d, as_of)]
+
+    def resolve(self, names: Sequence[str]) -> list[tuple[Dataset, str]]:
+        """(agreement, handover id) for each NAME: an id, name or alias in any agreement, or
+        AGREEMENT/NAME. A NAME two agreements answer to is a usage error listing both."""
+        return [self._resolve(name) for name in names]
+
+    def _resolve(self, name: str) -> tuple[Dataset, str]:
+        library = self.library()
+        agreement_id, slash, rest = name.partition("/")
+        if slash and agreement_id in {e.id for e in library.entries}:
+            dataset = library.entry(agreement_id).dataset
+            return dataset, lookup(_index(dataset), rest)
+        found = [
+            (e.dataset, hid)
+            for e in library.entries
+            if (hid := _index(e.dataset).find(name)) is not None
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            both = ", ".join(f"{d.agreement.id}/{hid}" for d, hid in found)
+            raise UsageError(f"{name!r} names handovers in more than one agreement: {both}")
+        if len(library) == 1:
+            lookup(_index(library.entries[0].dataset), name)  # raises, with suggestions
+        merged = NameIndex(
+            (f"{e.id}/{h.id}", [h.name, *h.aliases])
+            for e in library.entries
+            for h in e.dataset.handovers
+        )
+        qualified = lookup(merged, name)  # raises with suggestions, or finds a qualified id
+        return self._resolve(qualified)
 
     def check_output(self, output: str | None, option: str = "--output") -> None:
-        """Refuse to write an output over the data file itself (exit 2)."""
+        """Refuse to write an output over a data file (exit 2)."""
         if output is None or output == "-":
             return
-        data = data_path(self.data_option)
-        with contextlib.suppress(OSError):  # either missing: they are not the same file
-            if os.path.samefile(output, data):
-                raise UsageError(f"{option} {output} is the data file; refusing to overwrite it")
+        for entry in self.library().entries:
+            with contextlib.suppress(OSError):  # either missing: they are not the same file
+                if os.path.samefile(output, entry.path):
+                    raise UsageError(
+                        f"{option} {output} is the data file; refusing to overwrite it"
+                    )
 
-    def staleness(self, as_of: date) -> tuple[str, ...]:
-        """A line for every answer given after the data was last checked against the news,
-        so that silence is never taken for "nothing happened"."""
-        agreement = self.dataset().agreement
-        if agreement.checked is None or as_of <= agreement.checked:
-            return ()
-        return (
-            f"{agreement.id}: data checked up to {agreement.checked.isoformat()}; "
-            "later events are not recorded",
+    def staleness(self, as_of: date, datasets: Sequence[Dataset]) -> tuple[str, ...]:
+        """A line for each agreement answered for after its data was last checked against the
+        news, so that silence is never taken for "nothing happened"."""
+        return tuple(
+            f"{a.id}: data checked up to {a.checked.isoformat()}; later events are not recorded"
+            for a in (d.agreement for d in datasets)
+            if a.checked is not None and as_of > a.checked
         )
 
-    def headline(self, what: str, as_of: date) -> str:
-        return f"{what} as of {as_of.isoformat()} ({self.dataset().agreement.id})"
+    def headline(self, what: str, as_of: date, datasets: Sequence[Dataset]) -> str:
+        named = (
+            datasets[0].agreement.id if len(datasets) == 1 else plural(len(datasets), "agreement")
+        )
+        return f"{what} as of {as_of.isoformat()} ({named})"
+
+
+def _index(dataset: Dataset) -> NameIndex:
+    return NameIndex((h.id, [h.name, *h.aliases]) for h in dataset.handovers)
 
 
 pass_app = click.make_pass_decorator(App, ensure=True)
@@ -115,20 +180,20 @@ def complete_names(
     data the command line names (--data, HANDOVER_DATA, else the bundled data) that start
     like `incomplete`, ignoring case and accents. A file that cannot be read completes
     nothing, silently: completion is no place for errors."""
-    option = None
+    options: list[str] = []
     here: click.Context | None = ctx
-    while here is not None and option is None:
+    while here is not None and not options:
         app = here.obj if isinstance(here.obj, App) else None
-        option = (app.data_option if app else None) or here.params.get("data")
+        options = (app.data_options if app else []) or list(here.params.get("data") or ())
         here = here.parent
     try:
-        dataset = load(data_path(option))
+        datasets = [entry.dataset for entry in load_library(options).entries]
     except (HandoverError, OSError):
         return []
     wanted = fold(incomplete)
     seen: set[str] = set()
     found: list[CompletionItem] = []
-    for handover in dataset.handovers:
+    for handover in (h for d in datasets for h in d.handovers):
         for spelling in (handover.id, handover.name, *handover.aliases):
             if spelling in seen or len(spelling.split()) != 1:
                 continue
@@ -145,9 +210,11 @@ def check_data(value: str | None) -> str | None:
     return value
 
 
-def _set_data(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if check_data(value) is not None:
-        ctx.ensure_object(App).data_option = value
+def _set_data(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
+    for one in value:
+        check_data(one)
+    if value:
+        ctx.ensure_object(App).data_options = list(value)
 
 
 def _file_name(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -171,11 +238,13 @@ def data_option(command: F) -> F:
     """--data after the command name, as well as before it."""
     return click.option(
         "--data",
-        metavar="FILE",
+        metavar="PATH",
         type=click.Path(),
+        multiple=True,
         expose_value=False,
         callback=_set_data,
-        help="Data file (default: $HANDOVER_DATA, else the bundled dataset).",
+        help="A data file or a folder of them; repeat for more (default: $HANDOVER_DATA, "
+        "else the bundled library).",
     )(command)
 
 
@@ -199,6 +268,26 @@ def format_option(view: type[View], default: str = "table") -> Callable[[F], F]:
         show_default=True,
         help="Output format.",
     )
+
+
+def agreement_option(command: F) -> F:
+    return click.option(
+        "--agreement",
+        "picked",
+        multiple=True,
+        metavar="ID",
+        help="Only this agreement (repeat for more), whatever the date.",
+    )(command)
+
+
+def all_option(command: F) -> F:
+    return click.option(
+        "--all", "show_all", is_flag=True, help="Every agreement loaded, not only those in play."
+    )(command)
+
+
+def rows_of(datasets: Sequence[Dataset], as_of: date) -> list[Row]:
+    return [r for d in datasets for r in rows(d, as_of)]
 
 
 def note(text: str) -> None:

@@ -11,43 +11,53 @@ import click
 from handover.commands.common import (
     App,
     DateParam,
+    agreement_option,
+    all_option,
     data_option,
     date_option,
     emit_view,
     format_option,
     output_option,
     pass_app,
+    rows_of,
     write_out,
 )
 from handover.dates import DateSpec
 from handover.output.views import ChangeLog, Export
+from handover.timeline import KINDS
 from handover.timeline import changes as changes_in
-from handover.timeline import rows
 
 
 @click.command()
 @date_option
+@agreement_option
 @format_option(Export, default="csv")
 @output_option("--output", "output", help="Write to FILE (atomically), not stdout; - is stdout.")
 @data_option
 @pass_app
-def export(app: App, when: DateSpec | None, fmt: str, output: str | None) -> None:
+def export(
+    app: App, when: DateSpec | None, picked: tuple[str, ...], fmt: str, output: str | None
+) -> None:
     """Every handover as of a date: CSV, JSON, iCalendar or Markdown."""
     app.check_output(output)
     as_of = app.as_of(when)
-    dataset = app.dataset()
-    heading = app.headline("Handovers", as_of)
-    view = Export(heading, rows(dataset, as_of), dataset.agreement, app.staleness(as_of))
+    datasets = app.existing(as_of, picked)
+    heading = app.headline("Handovers", as_of, datasets)
+    agreements = [d.agreement for d in datasets]
+    view = Export(heading, rows_of(datasets, as_of), agreements, app.staleness(as_of, datasets))
     emit_view(fmt, view, output)
 
 
 @click.command()
 @click.option("--since", type=DateParam(), required=True, metavar="DATE", help="From this date.")
 @click.option("--until", type=DateParam(), metavar="DATE", help="Up to this date (default today).")
+@agreement_option
 @format_option(ChangeLog)
 @data_option
 @pass_app
-def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None:
+def changes(
+    app: App, since: DateSpec, until: DateSpec | None, picked: tuple[str, ...], fmt: str
+) -> None:
     """What happened in a window: signed, revised, due, missed, completed; oldest first."""
     start, end = app.as_of(since), app.as_of(until)
     if end < start:
@@ -55,17 +65,30 @@ def changes(app: App, since: DateSpec, until: DateSpec | None, fmt: str) -> None
             f"{end.isoformat()} is before --since {start.isoformat()}", param_hint="'--until'"
         )
     heading = f"Changes from {start.isoformat()} to {end.isoformat()}"
-    found = changes_in(app.dataset(), start, end)
-    emit_view(fmt, ChangeLog(heading, found, app.staleness(end)))
+    datasets = app.existing(end, picked)
+    found = sorted(
+        (c for d in datasets for c in changes_in(d, start, end)),
+        key=lambda c: (c.date, KINDS.index(c.kind), c.id),
+    )
+    emit_view(fmt, ChangeLog(heading, found, app.staleness(end, datasets)))
 
 
 @click.command()
 @date_option
+@agreement_option
+@all_option
 @output_option("--svg", "svg", help="Save the chart as an SVG picture (- for stdout).")
 @output_option("--html", "html", help="Save the chart as an HTML page (- for stdout).")
 @data_option
 @pass_app
-def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None) -> None:
+def timeline(
+    app: App,
+    when: DateSpec | None,
+    picked: tuple[str, ...],
+    show_all: bool,
+    svg: str | None,
+    html: str | None,
+) -> None:
     """A chart of every handover on one date axis, as known on a date."""
     # rich draws the chart: imported here so that export and changes never load it.
     from rich.console import Console
@@ -77,11 +100,13 @@ def timeline(app: App, when: DateSpec | None, svg: str | None, html: str | None)
     app.check_output(svg, "--svg")
     app.check_output(html, "--html")
     as_of = app.as_of(when)
-    dataset = app.dataset()
-    chart = Chart(rows(dataset, as_of), dataset.agreement.signed, as_of)
-    heading = title(app.headline("Timeline", as_of))
+    datasets, more = app.covered(as_of, picked, show_all)
+    start = min((d.agreement.signed for d in datasets), default=as_of)
+    chart = Chart(rows_of(datasets, as_of), start, as_of)
+    heading = title(app.headline("Timeline", as_of, datasets))
     if not svg and not html:
-        stale = [Text(line, style="dim") for line in app.staleness(as_of)]
+        lines = (*more, *app.staleness(as_of, datasets))
+        stale = [Text(line, style="dim") for line in lines]
         write_out(draw([heading, chart, *stale]), None)
         return
     recorder = Console(file=io.StringIO(), record=True, width=100, force_terminal=True)

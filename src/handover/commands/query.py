@@ -6,6 +6,8 @@ import click
 
 from handover.commands.common import (
     App,
+    agreement_option,
+    all_option,
     complete_names,
     data_option,
     date_option,
@@ -13,12 +15,13 @@ from handover.commands.common import (
     format_option,
     note,
     pass_app,
+    rows_of,
 )
 from handover.dates import DateSpec
 from handover.errors import EXIT_OVERDUE
-from handover.output.views import Detail, Listing
+from handover.output.views import AgreementList, Detail, Listing
 from handover.plural import plural
-from handover.timeline import Status, rows
+from handover.timeline import Status, agreement_fields, row
 from handover.timeline import delays as delayed
 from handover.timeline import upcoming as upcoming_rows
 
@@ -26,6 +29,8 @@ from handover.timeline import upcoming as upcoming_rows
 @click.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=complete_names)
 @date_option
+@agreement_option
+@all_option
 @format_option(Listing)
 @click.option("--fail-if-overdue", is_flag=True, help="Exit with code 3 if any is overdue.")
 @data_option
@@ -36,14 +41,28 @@ def status(
     app: App,
     names: tuple[str, ...],
     when: DateSpec | None,
+    picked: tuple[str, ...],
+    show_all: bool,
     fmt: str,
     fail_if_overdue: bool,
 ) -> None:
     """The state of every handover (or the NAMEd ones) as of a date."""
-
     as_of = app.as_of(when)
-    chosen = rows(app.dataset(), as_of, app.resolve(names) if names else None)
-    emit_view(fmt, Listing(app.headline("Handovers", as_of), chosen, notes=app.staleness(as_of)))
+    if names:  # NAMEs pick handovers anywhere; listed in file order, as without them
+        wanted = {(d.agreement.id, hid) for d, hid in app.resolve(names)}
+        datasets = [d for d in app.datasets() if any(a == d.agreement.id for a, _ in wanted)]
+        chosen = [
+            row(h, d.agreement, as_of)
+            for d in datasets
+            for h in d.handovers
+            if (d.agreement.id, h.id) in wanted
+        ]
+        more: tuple[str, ...] = ()
+    else:
+        datasets, more = app.covered(as_of, picked, show_all)
+        chosen = rows_of(datasets, as_of)
+    notes = (*more, *app.staleness(as_of, datasets))
+    emit_view(fmt, Listing(app.headline("Handovers", as_of, datasets), chosen, notes=notes))
     overdue = [r.handover.id for r in chosen if r.status is Status.OVERDUE]
     if fail_if_overdue and overdue:
         note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
@@ -58,33 +77,42 @@ def status(
     metavar="DAYS",
     help="Only deadlines at most DAYS days after the date.",
 )
+@agreement_option
 @format_option(Listing)
 @data_option
 @pass_app
-def upcoming(app: App, when: DateSpec | None, within: int | None, fmt: str) -> None:
-    """Handovers pending or due as of a date, soonest deadline first."""
-
+def upcoming(
+    app: App, when: DateSpec | None, within: int | None, picked: tuple[str, ...], fmt: str
+) -> None:
+    """Handovers pending or due as of a date, soonest deadline first, in every agreement."""
     as_of = app.as_of(when)
-    chosen, overdue = upcoming_rows(rows(app.dataset(), as_of), within)
-    notes = app.staleness(as_of)
+    datasets, more = app.covered(as_of, picked)
+    chosen, overdue = upcoming_rows(rows_of(datasets, as_of), within)
+    notes = (*more, *app.staleness(as_of, datasets))
     if overdue:
         count = plural(overdue, "handover is", "handovers are")
         notes = (f"{count} overdue and not listed here (see: handover delays)", *notes)
-    emit_view(fmt, Listing(app.headline("Upcoming deadlines", as_of), chosen, notes=notes))
+    heading = app.headline("Upcoming deadlines", as_of, datasets)
+    emit_view(fmt, Listing(heading, chosen, notes=notes))
 
 
 @click.command()
 @date_option
+@agreement_option
+@all_option
 @format_option(Listing)
 @data_option
 @pass_app
-def delays(app: App, when: DateSpec | None, fmt: str) -> None:
+def delays(
+    app: App, when: DateSpec | None, picked: tuple[str, ...], show_all: bool, fmt: str
+) -> None:
     """Deadlines that moved, overdue handovers and late completions, largest slip first."""
-
     as_of = app.as_of(when)
-    delayed_rows = delayed(rows(app.dataset(), as_of))
-    heading = app.headline("Delays", as_of)
-    emit_view(fmt, Listing(heading, delayed_rows, "delays", app.staleness(as_of)))
+    datasets, more = app.covered(as_of, picked, show_all)
+    delayed_rows = delayed(rows_of(datasets, as_of))
+    notes = (*more, *app.staleness(as_of, datasets))
+    heading = app.headline("Delays", as_of, datasets)
+    emit_view(fmt, Listing(heading, delayed_rows, "delays", notes))
 
 
 @click.command()
@@ -95,7 +123,22 @@ def delays(app: App, when: DateSpec | None, fmt: str) -> None:
 @pass_app
 def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
     """Everything about one handover as of a date, with its sources."""
-
     as_of = app.as_of(when)
-    (found,) = rows(app.dataset(), as_of, app.resolve([name]))
-    emit_view(fmt, Detail(found, app.dataset().agreement, app.staleness(as_of)))
+    ((dataset, hid),) = app.resolve([name])
+    handover = next(h for h in dataset.handovers if h.id == hid)
+    found = row(handover, dataset.agreement, as_of)
+    emit_view(fmt, Detail(found, dataset.agreement, app.staleness(as_of, [dataset])))
+
+
+@click.command()
+@date_option
+@format_option(AgreementList)
+@data_option
+@pass_app
+def agreements(app: App, when: DateSpec | None, fmt: str) -> None:
+    """Every agreement that exists on a date: its handovers, and whether it is in play."""
+    as_of = app.as_of(when)
+    datasets = app.existing(as_of)
+    listed = [agreement_fields(d, as_of) for d in datasets]
+    notes = app.staleness(as_of, datasets)
+    emit_view(fmt, AgreementList(app.headline("Agreements", as_of, datasets), listed, notes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,9 @@ from handover.commands.common import (
 )
 from handover.dates import DateSpec, today_in
 from handover.edit import NewHandover, SourceArgs, add, complete, locked, plan, postpone
-from handover.errors import UsageError
+from handover.errors import EditError, UsageError
+from handover.models import Dataset, Handover
+from handover.timeline import original_deadline
 
 F = Callable[..., Any]
 
@@ -35,22 +38,30 @@ def record() -> None:
     """
 
 
-def _not_future(app: App, option: str, day: date) -> date:
+def _not_future(dataset: Dataset, option: str, day: date) -> date:
     """News is recorded after it happened: a date after today (in the agreement's time
     zone) is a mistake."""
-    today = today_in(app.dataset().agreement.timezone)
+    today = today_in(dataset.agreement.timezone)
     if day > today:
         raise UsageError(f"{option} {day} is in the future (today is {today})")
     return day
 
 
-def _editable(app: App) -> Path:
-    if not app.data_option:
+def _users_own(app: App) -> None:
+    """record edits data the user named, never the copy bundled with the program."""
+    if not app.data_options and not os.environ.get("HANDOVER_DATA"):
         raise UsageError(
             "record edits the file named by --data FILE or HANDOVER_DATA; "
             "the dataset bundled with the program is read-only"
         )
-    return Path(app.data_option)
+
+
+def _target(app: App, name: str) -> tuple[Dataset, Handover, Path]:
+    """The handover NAME, its agreement, and the file that holds them."""
+    _users_own(app)
+    ((dataset, hid),) = app.resolve([name])
+    handover = next(h for h in dataset.handovers if h.id == hid)
+    return dataset, handover, app.library().entry(dataset.agreement.id).path
 
 
 def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:
@@ -91,10 +102,9 @@ def record_complete(
 ) -> None:
     """Record that the handover NAME was completed."""
 
-    path = _editable(app)
-    (hid,) = app.resolve([name])
-    day = _not_future(app, "--on", app.as_of(on))
-    _apply(path, complete(hid, day, SourceArgs(source, publisher), note), dry_run)
+    dataset, handover, path = _target(app, name)
+    day = _not_future(dataset, "--on", app.as_of(on))
+    _apply(path, complete(handover.id, day, SourceArgs(source, publisher), note), dry_run)
 
 
 @record.command("postpone")
@@ -118,15 +128,27 @@ def record_postpone(
 ) -> None:
     """Record that the deadline of NAME moved."""
 
-    path = _editable(app)
-    (hid,) = app.resolve([name])
-    when = _not_future(app, "--announced", app.as_of(announced))
-    change = postpone(hid, app.as_of(to), when, reason, SourceArgs(source, publisher))
+    dataset, handover, path = _target(app, name)
+    when = _not_future(dataset, "--announced", app.as_of(announced))
+    new_deadline = app.as_of(to)
+    revisions = handover.revisions
+    in_force = (
+        revisions[-1].deadline if revisions else original_deadline(handover, dataset.agreement)
+    )
+    if new_deadline <= in_force and handover.completed is None:
+        raise EditError(
+            f"{handover.id}: the new deadline {new_deadline} is not later than the deadline "
+            f"in force ({in_force}); to bring a deadline forward, edit the file by hand"
+        )
+    change = postpone(handover.id, new_deadline, when, reason, SourceArgs(source, publisher))
     _apply(path, change, dry_run)
 
 
 @record.command("add")
 @click.argument("handover_id", metavar="ID")
+@click.option(
+    "--agreement", "agreement_id", metavar="ID", help="The agreement (when several are loaded)."
+)
 @click.option("--name", required=True, metavar="TEXT", help="Name of the area.")
 @click.option("--from", "from_", required=True, metavar="PARTY", help="Party handing over.")
 @click.option("--to", "to", required=True, metavar="PARTY", help="Party receiving.")
@@ -140,6 +162,7 @@ def record_postpone(
 def record_add(
     app: App,
     handover_id: str,
+    agreement_id: str | None,
     name: str,
     from_: str,
     to: str,
@@ -151,7 +174,11 @@ def record_add(
     dry_run: bool,
 ) -> None:
     """Add a new handover with the id ID."""
-
-    path = _editable(app)
+    _users_own(app)
+    library = app.library()
+    if agreement_id is None and len(library) > 1:
+        known = ", ".join(e.id for e in library.entries)
+        raise UsageError(f"record add needs --agreement ID when several are loaded ({known})")
+    path = library.entry(agreement_id or library.entries[0].id).path
     new = NewHandover(handover_id, name, from_, to, app.as_of(deadline), tuple(aliases), provision)
     _apply(path, add(new, SourceArgs(source, publisher)), dry_run)

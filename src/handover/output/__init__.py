@@ -23,9 +23,14 @@ class Format(NamedTuple):
 
 
 FORMATS: dict[str, Format] = {
-    "table": Format("table", frozenset({"Listing", "ChangeLog", "Detail"}), for_people=True),
-    "csv": Format("csv", frozenset({"Listing", "Export", "ChangeLog"})),
-    "json": Format("json", frozenset({"Listing", "Export", "ChangeLog", "Detail", "Document"})),
+    "table": Format(
+        "table", frozenset({"Listing", "ChangeLog", "Detail", "AgreementList"}), for_people=True
+    ),
+    "csv": Format("csv", frozenset({"Listing", "Export", "ChangeLog", "AgreementList"})),
+    "json": Format(
+        "json",
+        frozenset({"Listing", "Export", "ChangeLog", "Detail", "AgreementList", "Document"}),
+    ),
     "ics": Format("ics", frozenset({"Export"})),
     "md": Format("markdown", frozenset({"Export"})),
 }

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from handover.output.plain import plain
-from handover.output.views import ChangeLog, Export, Listing
-from handover.timeline import CHANGE_FIELDS, FIELDS
+from handover.output.views import AgreementList, ChangeLog, Export, Listing
+from handover.timeline import AGREEMENT_FIELDS, CHANGE_FIELDS, FIELDS
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,6 +22,8 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(cell(v) for v in value)
     if isinstance(value, str):
         text = plain(value)
         return "'" + text if text.startswith(_FORMULA_STARTS) else text
@@ -37,7 +39,9 @@ def table(records: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def render(view: Listing | Export | ChangeLog) -> str:
+def render(view: Listing | Export | ChangeLog | AgreementList) -> str:
+    if isinstance(view, AgreementList):
+        return table(view.agreements, AGREEMENT_FIELDS)
     if isinstance(view, ChangeLog):
         return table((c.fields() for c in view.changes), CHANGE_FIELDS)
     return table((r.fields() for r in view.rows), FIELDS)  # status and export alike

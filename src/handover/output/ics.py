@@ -32,14 +32,16 @@ def _event(uid: str, day: object, title: str, description: str, stamp: datetime,
 
 
 def render(view: Export) -> bytes:
-    agreement = view.agreement
+    agreements = view.agreements
+    name = agreements[0].title if len(agreements) == 1 else view.heading
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", vText(plain(agreement.title)))  # escaped like any text
+    calendar.add("x-wr-calname", vText(plain(name)))  # escaped like any text
     stamp = datetime.now(UTC).replace(microsecond=0)  # DTSTAMP: when the file was made
     for r in view.rows:
         h = r.handover
+        agreement = r.agreement
         base = f"{agreement.id}.{h.id}"
         route = f"{h.from_} to {h.to}"
         sources = [s.url for s in r.sources if s.url]  # none published after the date

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from handover.models import Source
-from handover.output.views import ChangeLog, Detail, Document, Export, Listing
+from handover.output.views import AgreementList, ChangeLog, Detail, Document, Export, Listing
 from handover.timeline import visible
 
 
@@ -39,7 +39,9 @@ def _sources(sources: Iterable[Source]) -> list[dict[str, Any]]:
     return [source.model_dump(mode="json") for source in sources]
 
 
-def render(view: Listing | Export | ChangeLog | Detail | Document) -> str:
+def render(view: Listing | Export | ChangeLog | Detail | AgreementList | Document) -> str:
+    if isinstance(view, AgreementList):
+        return dumps(list(view.agreements))
     if isinstance(view, Listing | Export):
         return dumps([r.fields() for r in view.rows])
     if isinstance(view, ChangeLog):

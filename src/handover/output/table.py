@@ -20,9 +20,9 @@ from rich.text import Text
 
 from handover.models import Agreement, Source
 from handover.output.plain import plain
-from handover.output.views import ChangeLog, Detail, Listing
+from handover.output.views import AgreementList, ChangeLog, Detail, Listing
 from handover.output.words import summary
-from handover.timeline import Change, Row, Status, visible
+from handover.timeline import AgreementFields, Change, Row, Status, visible
 
 _STATUS_STYLE = {
     Status.COMPLETED: "green",
@@ -224,14 +224,60 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
     return out
 
 
-def _renderables(view: Listing | ChangeLog | Detail) -> list[RenderableType]:
-    if isinstance(view, Detail):
+def _with_agreements(table: _Fitted, rows: Sequence[Row]) -> _Fitted:
+    """Rows of more than one agreement get a first column that says whose they are."""
+    if len({r.agreement.id for r in rows}) < 2:
+        return table
+    cells: list[list[Cell]] = [
+        [r.agreement.id, *row] for r, row in zip(rows, table.cells, strict=True)
+    ]
+    return _Fitted(["Agreement", *table.headers], cells)
+
+
+def agreements_table(agreements: Sequence[AgreementFields]) -> _Fitted:
+    return _Fitted(
+        [
+            "Agreement",
+            "Title",
+            "Signed",
+            "In force",
+            "Handovers",
+            "Done",
+            "Pending",
+            "Overdue",
+            "Checked",
+            "In play",
+        ],
+        [
+            [
+                a["id"],
+                a["title"],
+                a["signed"],
+                a["in_force"] or "-",
+                str(a["handovers"]),
+                str(a["completed"]),
+                str(a["pending"]),
+                str(a["overdue"]),
+                a["checked"] or "-",
+                "yes" if a["in_play"] else "no",
+            ]
+            for a in agreements
+        ],
+    )
+
+
+def _renderables(view: Listing | ChangeLog | Detail | AgreementList) -> list[RenderableType]:
+    if isinstance(view, AgreementList):
+        listed = agreements_table(view.agreements) if view.agreements else "Nothing."
+        out: list[RenderableType] = [title(view.heading), listed]
+    elif isinstance(view, Detail):
         out = show(view.row, view.agreement)
     elif isinstance(view, ChangeLog):
         out = [title(view.heading), changes_table(view.changes) if view.changes else "Nothing."]
     else:
         columns = delays_table if view.columns == "delays" else status_table
-        out = [title(view.heading), columns(view.rows) if view.rows else "Nothing to list."]
+        table = _with_agreements(columns(view.rows), view.rows) if view.rows else None
+        out = [title(view.heading), table or "Nothing to list."]
     return out + [Text(line, no_wrap=True) for line in view.notes]
 
 
@@ -248,7 +294,7 @@ class _Memory(io.StringIO):
         return self._encoding
 
 
-def render(view: Listing | ChangeLog | Detail) -> str:
+def render(view: Listing | ChangeLog | Detail | AgreementList) -> str:
     """The view as people read it, for the terminal on stdout: colour only when it is one
     (rich's detection, which honours NO_COLOR), plain text when piped. Nothing is cut: what
     is too wide for the terminal is printed whole, for the terminal to wrap. Drawn in memory

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:  # kept light: commands import this module to list their formats
     from handover.models import Agreement
-    from handover.timeline import Change, Row
+    from handover.timeline import AgreementFields, Change, Row
 
 
 class Listing(NamedTuple):
@@ -29,7 +29,7 @@ class Export(NamedTuple):
 
     heading: str
     rows: Sequence[Row]
-    agreement: Agreement
+    agreements: Sequence[Agreement]
     notes: tuple[str, ...] = ()
 
 
@@ -49,6 +49,14 @@ class Detail(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
+class AgreementList(NamedTuple):
+    """One row per agreement that exists on a date (agreements)."""
+
+    heading: str
+    agreements: Sequence[AgreementFields]
+    notes: tuple[str, ...] = ()
+
+
 class Document(NamedTuple):
     """A ready-made JSON document (the data file's JSON Schema)."""
 
@@ -56,4 +64,4 @@ class Document(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-View = Listing | Export | ChangeLog | Detail | Document
+View = Listing | Export | ChangeLog | Detail | AgreementList | Document
