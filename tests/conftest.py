@@ -43,7 +43,13 @@ def invoke() -> Callable[..., Result]:
 
     def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
         runner = CliRunner()
-        base: dict[str, str | None] = {"HANDOVER_DATA": None, "NO_COLOR": "1", "COLUMNS": "100"}
+        # The NK file by default (most tests are about it); HANDOVER_DATA "" is the bundled
+        # library, as for a user who names no data.
+        base: dict[str, str | None] = {
+            "HANDOVER_DATA": str(SHIPPED),
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+        }
         return runner.invoke(cli, list(args), env={**base, **(env or {})}, catch_exceptions=False)
 
     return run
@@ -57,7 +63,7 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
         *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
     ) -> subprocess.CompletedProcess[str]:
         environ = {k: v for k, v in os.environ.items() if k not in ("HANDOVER_DATA", "FORCE_COLOR")}
-        environ.update({"COLUMNS": "100", **(env or {})})
+        environ.update({"COLUMNS": "100", "HANDOVER_DATA": str(SHIPPED), **(env or {})})
         return subprocess.run(
             [installed_command(), *args],
             capture_output=True,

@@ -220,7 +220,9 @@ def test_completing_twice_is_refused(invoke: Callable[..., Any], copy: Path) -> 
 
 def test_record_never_edits_the_bundled_copy(invoke: Callable[..., Any]) -> None:
     before = SHIPPED.read_bytes()
-    result = invoke("record", "complete", "lachin", "--on", "2020-12-01")
+    result = invoke(
+        "record", "complete", "lachin", "--on", "2020-12-01", env={"HANDOVER_DATA": None}
+    )
     assert result.exit_code == 2
     assert "the dataset bundled with the program is read-only" in result.stderr
     assert SHIPPED.read_bytes() == before

@@ -162,7 +162,10 @@ def test_unknown_agreement_and_unknown_name(invoke: Callable[..., Any], folder: 
         in (result.stderr)
     )
     close = invoke("--data", str(folder), "show", "rivr ford")
-    assert close.exit_code == 2 and "north-accord/ford" in close.stderr
+    # 'ford' is an id in one agreement only: suggested as it is, unqualified
+    assert close.exit_code == 2 and "did you mean River Ford (ford)?" in close.stderr
+    twice = invoke("--data", str(folder), "show", "hil")
+    assert "east-accord/hill" in twice.stderr and "north-accord/hill" in twice.stderr
 
 
 def test_agreements_lists_those_that_exist(invoke: Callable[..., Any], folder: Path) -> None:

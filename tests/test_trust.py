@@ -417,7 +417,7 @@ def test_csv_cells_read_back_as_one_row_each(name: str, cell: str) -> None:
 
 def _handover(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "HANDOVER_DATA"}
-    env.update(kwargs.pop("env", {}))
+    env.update({"HANDOVER_DATA": str(SHIPPED), **kwargs.pop("env", {})})
     return subprocess.run([installed_command(), *args], text=True, env=env, timeout=60, **kwargs)
 
 

@@ -300,10 +300,11 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
         done = row(h, agreement, h.completed)
         days_after = done.delay_days or 0
         if not done.on_time:
-            detail = f"completed late, {days_after} days after the original deadline"
+            detail = f"completed late, {plural(days_after, 'day')} after the original deadline"
         elif days_after > 0:
             detail = (
-                f"completed on time by the revised deadline, {days_after} days after the original"
+                "completed on time by the revised deadline, "
+                f"{plural(days_after, 'day')} after the original"
             )
         else:
             detail = "completed on time"

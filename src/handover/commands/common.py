@@ -14,6 +14,7 @@ import errno
 import gc
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -111,8 +112,9 @@ class App:
             raise UsageError(f"{name!r} names handovers in more than one agreement: {both}")
         if len(library) == 1:
             lookup(_index(library.entries[0].dataset), name)  # raises, with suggestions
-        merged = NameIndex(
-            (f"{e.id}/{h.id}", [h.name, *h.aliases])
+        shared = Counter(h.id for e in library.entries for h in e.dataset.handovers)
+        merged = NameIndex(  # an id is qualified only where two agreements use it
+            (f"{e.id}/{h.id}" if shared[h.id] > 1 else h.id, [h.name, *h.aliases])
             for e in library.entries
             for h in e.dataset.handovers
         )

@@ -24,8 +24,10 @@ def _cell(text: str) -> str:
 
 
 def render(view: Export) -> str:
-    lines = [f"**{_cell(view.heading)}**", "", "| " + " | ".join(HEADERS) + " |"]
-    lines.append("|" + "|".join("---" for _ in HEADERS) + "|")
+    several = len({r.agreement.id for r in view.rows}) > 1  # then say whose each row is
+    headers = ("Agreement", *HEADERS) if several else HEADERS
+    lines = [f"**{_cell(view.heading)}**", "", "| " + " | ".join(headers) + " |"]
+    lines.append("|" + "|".join("---" for _ in headers) + "|")
     for r in view.rows:
         h = r.handover
         cells = (
@@ -37,5 +39,6 @@ def render(view: Export) -> str:
             r.completed.isoformat() if r.completed else "-",
             summary(r) or "-",
         )
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        shown = (r.agreement.id, *cells) if several else cells
+        lines.append("| " + " | ".join(_cell(c) for c in shown) + " |")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,133 @@
+"""The bundled library, as a user meets it: no --data, no HANDOVER_DATA. Every expected date
+is written by hand from the research behind the data files (not computed by the code)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .conftest import ROOT
+
+LIBRARY = {"HANDOVER_DATA": ""}  # nothing named: the bundled library
+
+
+def _json(invoke: Callable[..., Any], *args: str) -> Any:
+    result = invoke(*args, "--format", "json", env=LIBRARY)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_20_november_2020_shows_the_three_rows_as_before_and_one_line_more(
+    run: Callable[..., Any],
+) -> None:
+    result = run("status", "--date", "2020-11-20", env={**LIBRARY, "COLUMNS": "80"})
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Handovers as of 2020-11-20 (nk-2020-trilateral)"
+    assert [line.split("  ")[0] for line in lines[3:]] == [
+        "Kalbajar District",
+        "",  # the wrapped note of Kalbajar's row
+        "",
+        "Aghdam District",
+        "Lachin District",
+        "3 more agreements are loaded but not in play on 2020-11-20 (--all shows them)",
+    ]
+
+
+def test_today_the_five_lebanese_positions_are_overdue_and_the_data_is_stale(
+    invoke: Callable[..., Any],
+) -> None:
+    result = invoke("status", "--format", "csv", env=LIBRARY)
+    assert result.exit_code == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    five = ["labbouneh", "jabal-blat", "jal-al-deir", "markaba-houla", "hamames"]
+    assert all(rows[p]["status"] == "overdue" for p in five)
+    assert all(rows[p]["deadline"] == "2025-02-18" for p in five)  # 26 Jan, extended
+    assert all(rows[p]["original_deadline"] == "2025-01-26" for p in five)  # 60 days
+    assert "israel-lebanon-2024: data checked up to 2026-07-05; later events are not recorded" in (
+        result.stderr.splitlines()
+    )
+
+
+def test_agreements_in_2000_are_egypt_israel_and_kumanovo(invoke: Callable[..., Any]) -> None:
+    listed = _json(invoke, "agreements", "--date", "2000-01-01")
+    assert sorted(a["id"] for a in listed) == ["egypt-israel-1979", "kumanovo-1999"]
+    assert all(a["completed"] == a["handovers"] and not a["in_play"] for a in listed)
+
+
+def test_kumanovo_deadlines_count_from_entry_into_force(invoke: Callable[..., Any]) -> None:
+    rows = {
+        r["id"]: r
+        for r in _json(invoke, "status", "--agreement", "kumanovo-1999", "--date", "1999-06-12")
+    }
+    # EIF = 9 June 1999: +1, +6, +9, +11 days
+    assert rows["zone-3-initial"]["original_deadline"] == "1999-06-10"
+    assert rows["zone-1"]["original_deadline"] == "1999-06-15"
+    assert rows["zone-2"]["original_deadline"] == "1999-06-18"
+    assert rows["zone-3-final"]["original_deadline"] == "1999-06-20"
+    assert rows["zone-1"]["deadline_rule"] == "in_force + 6 days"
+    shown = invoke("show", "kumanovo-1999/zone-1", "--date", "1999-06-16", env=LIBRARY)
+    assert "Deadline rule      in_force + 6 days" in shown.stdout
+    assert "Original deadline  1999-06-15" in shown.stdout
+    assert "Deadline           1999-06-16" in shown.stdout  # the 24-hour extension
+
+
+def test_changes_in_june_1999_give_the_extension_and_the_completions(
+    invoke: Callable[..., Any],
+) -> None:
+    found = _json(invoke, "changes", "--since", "1999-06-09", "--until", "1999-06-21")
+    assert [(c["date"], c["id"], c["kind"]) for c in found] == [
+        ("1999-06-09", "kumanovo-1999", "signed"),
+        ("1999-06-10", "zone-3-initial", "completed"),
+        ("1999-06-15", "zone-1", "revised"),
+        ("1999-06-16", "zone-1", "completed"),
+        ("1999-06-18", "zone-2", "completed"),
+        ("1999-06-20", "zone-3-final", "completed"),
+    ]
+
+
+def test_the_sinai_clocks_run_from_the_exchange_of_ratifications(
+    invoke: Callable[..., Any],
+) -> None:
+    rows = {
+        r["id"]: r
+        for r in _json(invoke, "status", "--agreement", "egypt-israel-1979", "--date", "1985-01-01")
+    }
+    assert rows["interim-line"]["original_deadline"] == "1980-01-25"  # 25 Apr 1979 + 9 months
+    assert rows["sinai-final"]["original_deadline"] == "1982-04-25"  # + 3 years
+    assert rows["taba"]["status"] == "overdue"  # kept after 1982, until 1989
+    later = {
+        r["id"]: r
+        for r in _json(invoke, "status", "--agreement", "egypt-israel-1979", "--date", "1989-03-15")
+    }
+    assert later["taba"]["deadline"] == "1989-03-15" and later["taba"]["status"] == "completed"
+
+
+def test_the_wheel_carries_the_bundled_library(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("handover-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for agreement in ("kumanovo-1999", "egypt-israel-1979", "israel-lebanon-2024"):
+        assert f"handover/data/agreements/{agreement}.yaml" in names
+    assert "handover/data/handover.yaml" in names
