@@ -267,6 +267,13 @@ def _rewrite(entry: Path, change: Callable[[dict[str, Any]], None]) -> None:
         lambda d: d["handovers"][0].update(deadline="2021-02-01"),  # before it was agreed
         lambda d: d["handovers"][0].update(sources=[{"title": "no publisher, no url"}]),
         lambda d: d["handovers"][0].update(sources=[{"url": "javascript:alert(1)"}]),
+        lambda d: d["handovers"][0].update(name="N" * 201),  # over the limit for names
+        lambda d: (
+            d.update(schema=2)
+            or d["handovers"][0].update(
+                deadline={"after": "signed", "days": -3}  # a negative count
+            )
+        ),
     ],
 )
 def test_a_tampered_entry_with_a_fresh_checksum_is_not_believed(

@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
-from annotated_types import MinLen
+from annotated_types import Ge, MaxLen, MinLen
 from pydantic import AfterValidator, BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
@@ -169,7 +169,10 @@ def _model_converter(cls: type[BaseModel]) -> Convert:
         or any(d.info.mode != "after" for d in decorators.model_validators.values())
     ):  # a kind of rule this rebuild does not run: never answer for such a model
         raise TypeError(f"the cache cannot check {cls.__name__}'s validators")
-    after = [d.func for d in decorators.model_validators.values()]
+    after = [  # each after-validator, and whether it takes the validation info
+        (d.func, len(inspect.signature(d.func).parameters) == 2)
+        for d in decorators.model_validators.values()
+    ]
     plan = [
         (name, field.alias or name, _converter(_declared(field)), field.is_required())
         for name, field in cls.model_fields.items()
@@ -189,9 +192,8 @@ def _model_converter(cls: type[BaseModel]) -> Convert:
             elif required:
                 raise KeyError(key)
         model = cls.model_construct(**values)  # defaults filled in, as validation would
-        for check in after:
-            taken = len(inspect.signature(check).parameters)
-            check(model, _Info()) if taken == 2 else check(model)
+        for check, takes_info in after:
+            check(model, _Info()) if takes_info else check(model)
         return model
 
     return convert
@@ -214,6 +216,9 @@ def _converter(annotation: Any) -> Convert:
     if origin is Union or origin is types.UnionType:
         options = [_converter(a) for a in args if a is not type(None)]
         optional = type(None) in args
+        if len(options) == 1:  # X | None
+            (only,) = options
+            return lambda value: None if value is None else only(value)
         return lambda value: None if value is None and optional else _first_of(options, value)
     if origin is list:
         item = _converter(args[0])
@@ -255,6 +260,10 @@ def _constrained(inner: Convert, metadata: tuple[Any, ...]) -> Convert:
             checks.append(m.func)  # type: ignore[arg-type]
         elif isinstance(m, MinLen):
             checks.append(functools.partial(_min_len, m.min_length))
+        elif isinstance(m, MaxLen):
+            checks.append(functools.partial(_max_len, m.max_length))
+        elif isinstance(m, Ge):
+            checks.append(functools.partial(_at_least, m.ge))
         elif isinstance(getattr(m, "pattern", None), str):
             checks.append(functools.partial(_pattern, re.compile(m.pattern)))
 
@@ -272,6 +281,18 @@ def _constrained(inner: Convert, metadata: tuple[Any, ...]) -> Convert:
 def _min_len(least: int, value: Any) -> Any:
     if len(value) < least:
         raise ValueError(f"fewer than {least} items")
+    return value
+
+
+def _max_len(most: int, value: Any) -> Any:
+    if len(value) > most:
+        raise ValueError(f"more than {most} items")
+    return value
+
+
+def _at_least(least: Any, value: Any) -> Any:
+    if value < least:
+        raise ValueError(f"{value!r} is below {least!r}")
     return value
 
 
