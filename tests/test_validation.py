@@ -365,3 +365,26 @@ def test_full_width_digits_are_not_called_an_impossible_date() -> None:
         parse(data, "wide.yaml")
     (line,) = caught.value.lines
     assert line.endswith("deadline: expected a date as YYYY-MM-DD, got '２０２０-１２-０１'")
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "data" / "agreements").glob("*.yaml")), ids=lambda p: p.name
+)
+def test_every_bundled_agreement_names_the_schema_and_satisfies_it(path: Path) -> None:
+    import jsonschema
+
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../handover.schema.json"
+    data = yaml.load(text, Loader=yaml.BaseLoader)  # as an editor reads YAML 1.2: text
+    data = _editor_numbers(json.loads(json.dumps(data)))
+    jsonschema.validate(data, json_schema())
+    assert parse(text, str(path)).schema_ == 2
+
+
+def _editor_numbers(value: Any) -> Any:
+    """Integers where an editor's YAML 1.2 reading makes them (schema, rule counts)."""
+    if isinstance(value, dict):
+        return {k: _editor_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_editor_numbers(v) for v in value]
+    return int(value) if isinstance(value, str) and value.isdigit() else value
