@@ -15,7 +15,7 @@ from handover.errors import DataFileError
 from handover.library import parse
 from handover.models import Rule
 
-from .conftest import write
+from .conftest import as_an_editor_reads, write
 
 TREATY = """\
 schema: 2
@@ -184,25 +184,11 @@ def test_a_schema_one_file_means_what_it_meant(invoke: Callable[..., Any]) -> No
 
 def test_editors_can_check_a_schema_two_file_against_the_json_schema() -> None:
     import jsonschema
-    import yaml
 
     from .conftest import ROOT
 
     schema = json.loads((ROOT / "data" / "handover.schema.json").read_text(encoding="utf-8"))
-    as_an_editor_reads = yaml.load(TREATY, Loader=yaml.BaseLoader)  # YAML 1.2-ish: all text
-    as_an_editor_reads = _numbers(as_an_editor_reads)
-    jsonschema.validate(as_an_editor_reads, schema)
-    broken = _numbers(
-        yaml.load(TREATY.replace("months: 9", "months: 9\n      days: 1"), Loader=yaml.BaseLoader)
-    )
+    jsonschema.validate(as_an_editor_reads(TREATY), schema)
+    broken = as_an_editor_reads(TREATY.replace("months: 9", "months: 9\n      days: 1"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
-
-
-def _numbers(value: Any) -> Any:
-    """An editor's YAML 1.2 reading: digits are numbers, dates stay text."""
-    if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers(v) for v in value]
-    return int(value) if isinstance(value, str) and value.isdigit() else value

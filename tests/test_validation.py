@@ -21,7 +21,7 @@ from handover.library import load, parse
 from handover.models import json_schema
 from handover.reading import MAX_BYTES
 
-from .conftest import ROOT, SHIPPED
+from .conftest import ROOT, SHIPPED, as_an_editor_reads
 
 BROKEN = Path(__file__).parent / "broken"
 
@@ -375,16 +375,5 @@ def test_every_bundled_agreement_names_the_schema_and_satisfies_it(path: Path) -
 
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../handover.schema.json"
-    data = yaml.load(text, Loader=yaml.BaseLoader)  # as an editor reads YAML 1.2: text
-    data = _editor_numbers(json.loads(json.dumps(data)))
-    jsonschema.validate(data, json_schema())
+    jsonschema.validate(as_an_editor_reads(text), json_schema())
     assert parse(text, str(path)).schema_ == 2
-
-
-def _editor_numbers(value: Any) -> Any:
-    """Integers where an editor's YAML 1.2 reading makes them (schema, rule counts)."""
-    if isinstance(value, dict):
-        return {k: _editor_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_editor_numbers(v) for v in value]
-    return int(value) if isinstance(value, str) and value.isdigit() else value
