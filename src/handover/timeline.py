@@ -258,6 +258,8 @@ class Change:
     name: str
     kind: str
     detail: str
+    agreement: str = ""  # the agreement's id: with `id`, what the change is about
+    links: tuple[str, ...] = ()  # URLs of the sources it rests on, as known on its date
 
     def fields(self) -> ChangeFields:
         return {
@@ -269,8 +271,13 @@ class Change:
         }
 
 
+def _urls(sources: Iterable[Source], on: date) -> tuple[str, ...]:
+    return tuple(s.url for s in visible(sources, on) if s.url)
+
+
 def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Change]:
     h = handover
+    a = agreement.id
     original = original_deadline(h, agreement)
     previous = original
     for revision in h.revisions:
@@ -281,12 +288,22 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
             "revised",
             f"deadline moved from {previous.isoformat()} to {revision.deadline.isoformat()}: "
             f"{revision.reason}",
+            a,
+            _urls(revision.sources, revision.announced),
         )
         previous = revision.deadline
     for candidate in sorted({original, *(r.deadline for r in h.revisions)}):
         on_the_day = row(h, agreement, candidate)
         if on_the_day.status is Status.DUE and on_the_day.deadline == candidate:
-            yield Change(candidate, h.id, h.name, "due", f"deadline {candidate.isoformat()}")
+            yield Change(
+                candidate,
+                h.id,
+                h.name,
+                "due",
+                f"deadline {candidate.isoformat()}",
+                a,
+                _urls(h.sources, candidate),
+            )
         after = row(h, agreement, candidate + timedelta(days=1))
         if after.status is Status.OVERDUE and after.deadline == candidate:
             yield Change(
@@ -295,6 +312,8 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
                 h.name,
                 "missed",
                 f"deadline {candidate.isoformat()} passed without completion",
+                a,
+                _urls(h.sources, candidate + timedelta(days=1)),
             )
     if h.completed is not None:
         done = row(h, agreement, h.completed)
@@ -308,7 +327,9 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
             )
         else:
             detail = "completed on time"
-        yield Change(h.completed, h.id, h.name, "completed", detail)
+        yield Change(
+            h.completed, h.id, h.name, "completed", detail, a, _urls(h.sources, h.completed)
+        )
 
 
 def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
@@ -321,6 +342,8 @@ def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
             agreement.title,
             "signed",
             f"{plural(len(dataset.handovers), 'handover')} agreed",
+            agreement.id,
+            _urls(agreement.sources, agreement.signed),
         )
     ]
     for handover in dataset.handovers:

@@ -70,7 +70,8 @@ def changes(
         (c for d in datasets for c in changes_in(d, start, end)),
         key=lambda c: (c.date, KINDS.index(c.kind), c.id),
     )
-    emit_view(fmt, ChangeLog(heading, found, app.staleness(end, datasets)))
+    ids = tuple(d.agreement.id for d in datasets)
+    emit_view(fmt, ChangeLog(heading, found, app.staleness(end, datasets), ids, end))
 
 
 @click.command()

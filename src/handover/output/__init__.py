@@ -33,6 +33,7 @@ FORMATS: dict[str, Format] = {
     ),
     "ics": Format("ics", frozenset({"Export"})),
     "md": Format("markdown", frozenset({"Export"})),
+    "atom": Format("atom", frozenset({"ChangeLog"})),
 }
 
 

@@ -7,6 +7,7 @@ format renders which view.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:  # kept light: commands import this module to list their formats
@@ -39,6 +40,8 @@ class ChangeLog(NamedTuple):
     heading: str
     changes: Sequence[Change]
     notes: tuple[str, ...] = ()
+    agreements: tuple[str, ...] = ()  # the agreements covered (ids)
+    until: date = date.min  # the window's last day
 
 
 class Detail(NamedTuple):
