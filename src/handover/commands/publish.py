@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-from functools import partial
-
 import click
 
 from handover.commands.common import (
@@ -92,7 +88,6 @@ def timeline(
 ) -> None:
     """A chart of every handover on one date axis, as known on a date."""
     # rich draws the chart: imported here so that export and changes never load it.
-    from rich.console import Console
     from rich.text import Text
 
     from handover.output.chart import Chart
@@ -110,13 +105,48 @@ def timeline(
         stale = [Text(line, style="dim") for line in lines]
         write_out(draw([heading, chart, *stale]), None)
         return
-    recorder = Console(file=io.StringIO(), record=True, width=100, force_terminal=True)
-    recorder.print(heading)
-    recorder.print(chart)
-    pictures: list[tuple[str | None, Callable[[], str]]] = [
-        (svg, partial(recorder.export_svg, title="handover timeline", clear=False)),
-        (html, partial(recorder.export_html, clear=False)),
-    ]
-    for name, text in pictures:
-        if name:
-            write_out(text(), name)
+    from handover.output.svgchart import day_label, render_svg
+
+    shown = rows_of(datasets, as_of)
+    named = datasets[0].agreement.title if len(datasets) == 1 else f"{len(datasets)} agreements"
+    chart_title = f"Handovers as of {day_label(as_of)}"
+    done = sum(r.completed is not None for r in shown)
+    late = sum(r.status.value == "overdue" for r in shown)
+    description = f"{done} of {len(shown)} handovers completed, {late} overdue. " + " ".join(
+        f"{r.handover.name}: {r.status.value}." for r in shown
+    )
+    cited = sum(
+        len(d.agreement.sources) + sum(len(h.sources) for h in d.handovers) for d in datasets
+    )
+    checked = [d.agreement.checked for d in datasets if d.agreement.checked]
+    source = (
+        f"Source: handover data for {', '.join(d.agreement.id for d in datasets)}, "
+        f"{cited} sources cited"
+        + (f"; checked up to {day_label(min(checked))}" if checked else "")
+        + "."
+    )
+    picture = render_svg(shown, as_of, chart_title, source, description, subtitle=named)
+    if svg:
+        write_out(picture, svg)
+    if html:
+        write_out(_page(f"{chart_title}: {named}", picture), html)
+
+
+def _page(heading: str, picture: str) -> str:
+    """A page with just the chart: valid HTML5, everything escaped by ElementTree."""
+    import xml.etree.ElementTree as ET
+
+    page = ET.Element("html", {"lang": "en"})
+    head = ET.SubElement(page, "head")
+    ET.SubElement(head, "meta", {"charset": "utf-8"})
+    ET.SubElement(head, "meta", {"name": "viewport", "content": "width=device-width"})
+    ET.SubElement(head, "title").text = heading
+    ET.SubElement(head, "style").text = (
+        "body{margin:1rem;font-family:system-ui,sans-serif;color:#111827}"
+        "h1{font-size:1.25rem}figure{margin:0}svg{max-width:100%;height:auto}"
+    )
+    body = ET.SubElement(ET.SubElement(page, "body"), "main")
+    ET.SubElement(body, "h1").text = heading
+    ET.SubElement(body, "figure").text = "\0"  # where the chart goes, as it was written
+    text = ET.tostring(page, encoding="unicode", method="html")
+    return "<!DOCTYPE html>\n" + text.replace("\0", picture) + "\n"

@@ -1,0 +1,164 @@
+"""timeline --svg/--html: a real chart, read back as a person's browser would draw it.
+
+The expected dates are written by hand from the data (Kalbajar's original deadline 15 Nov,
+moved to 25 Nov; Aghdam completed 20 Nov; Lachin due 1 Dec). Positions are checked against
+the axis the SVG declares: x = x0 + (date - start) / (end - start) * (x1 - x0)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .conftest import MINIMAL, write
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+D = date.fromisoformat
+
+
+def _chart(run_or_invoke: Callable[..., Any], tmp_path: Path, *args: str) -> ET.Element:
+    target = tmp_path / "chart.svg"
+    result = run_or_invoke("timeline", *args, "--svg", str(target))
+    assert (getattr(result, "returncode", None) or getattr(result, "exit_code", 0)) == 0
+    return ET.fromstring(target.read_text(encoding="utf-8"))
+
+
+def _x_at(svg: ET.Element, day: date) -> float:
+    start, end = D(svg.attrib["data-start"]), D(svg.attrib["data-end"])
+    x0, x1 = float(svg.attrib["data-x0"]), float(svg.attrib["data-x1"])
+    return x0 + (day - start).days / (end - start).days * (x1 - x0)
+
+
+def _centre(mark: ET.Element) -> float:
+    tag = mark.tag.split("}")[1]
+    if tag == "circle":
+        return float(mark.attrib["cx"])
+    if tag == "rect":
+        return float(mark.attrib["x"]) + float(mark.attrib["width"]) / 2
+    first = mark.attrib["points"].split()[0]  # the apex of a diamond or triangle
+    return float(first.split(",")[0])
+
+
+def _marks(svg: ET.Element) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for row in svg.findall("s:g[@class='row']", NS):
+        found[row.attrib["data-id"]] = [
+            (m.attrib["data-kind"], m.attrib["data-date"]) for m in row if "data-kind" in m.attrib
+        ]
+    return found
+
+
+def test_each_mark_sits_at_its_date(invoke: Callable[..., Any], tmp_path: Path) -> None:
+    svg = _chart(invoke, tmp_path, "--date", "2020-11-20")
+    rows = svg.findall("s:g[@class='row']", NS)
+    assert len(rows) == 3
+    for row in rows:
+        for mark in (m for m in row if "data-kind" in m.attrib):
+            assert abs(_centre(mark) - _x_at(svg, D(mark.attrib["data-date"]))) < 0.05, mark.attrib
+    assert _marks(svg) == {
+        "kalbajar": [("original-deadline", "2020-11-15"), ("deadline", "2020-11-25")],
+        "aghdam": [("deadline", "2020-11-20"), ("completed", "2020-11-20")],
+        "lachin": [("deadline", "2020-12-01")],
+    }
+    as_of = svg.find("s:g[@class='as-of']", NS)
+    assert as_of is not None and as_of.attrib["data-date"] == "2020-11-20"
+    line = as_of.find("s:line", NS)
+    assert line is not None and abs(float(line.attrib["x1"]) - _x_at(svg, D("2020-11-20"))) < 0.05
+
+
+def test_the_axis_has_labelled_ticks_at_their_dates(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    svg = _chart(invoke, tmp_path, "--date", "2020-11-20")
+    ticks = svg.findall(".//s:text[@data-kind='tick']", NS)
+    assert [t.text for t in ticks] == ["10 Nov 2020", "17 Nov", "24 Nov", "1 Dec"]
+    for tick in ticks:
+        assert abs(float(tick.attrib["x"]) - _x_at(svg, D(tick.attrib["data-date"]))) < 0.05
+
+
+def test_labels_title_description_and_legend_say_what_is_drawn(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    svg = _chart(invoke, tmp_path, "--date", "2020-11-20")
+    texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "moved +10 days; due 25 Nov" in texts
+    assert "completed 20 Nov" in texts and "due 1 Dec" in texts
+    title, desc = svg.find("s:title", NS), svg.find("s:desc", NS)
+    assert title is not None and title.text == "Handovers as of 20 Nov 2020"
+    assert desc is not None and desc.text is not None
+    assert desc.text.startswith("1 of 3 handovers completed, 0 overdue.")
+    legend = svg.find("s:g[@class='legend']", NS)
+    assert legend is not None
+    assert [t.text for t in legend.findall("s:text", NS)] == [
+        "original deadline",  # no "moved deadline": no replaced deadline is drawn
+        "deadline in force",
+        "completed",
+        "as-of date",
+    ]
+    assert any(t.startswith("Source: handover data for nk-2020-trilateral") for t in texts)
+
+
+def test_nothing_is_fetched_and_two_runs_are_the_same(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    first = tmp_path / "a.svg"
+    second = tmp_path / "b.svg"
+    invoke("timeline", "--date", "2020-11-20", "--svg", str(first))
+    invoke("timeline", "--date", "2020-11-20", "--svg", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    urls = [
+        v for e in ET.fromstring(first.read_text()).iter() for v in e.attrib.values() if "://" in v
+    ]
+    assert urls == []  # no font, image or style is loaded from anywhere
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.tags.append(tag)
+        self._in_title = tag == "title" and not self.title  # the page's, in <head>
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def test_hostile_names_are_text_in_the_svg_and_the_page(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    name = '<script>alert(1)</script> "><img src=x onerror=alert(1)> ]]>'
+    path = write(tmp_path, MINIMAL.replace("name: Hill District", f"name: '{name}'"))
+    svg_path, html_path = tmp_path / "c.svg", tmp_path / "c.html"
+    result = invoke(
+        "--data",
+        str(path),
+        "timeline",
+        "--date",
+        "2021-03-05",
+        "--svg",
+        str(svg_path),
+        "--html",
+        str(html_path),
+    )
+    assert result.exit_code == 0, result.output
+    svg = ET.fromstring(svg_path.read_text(encoding="utf-8"))
+    (row,) = svg.findall("s:g[@class='row']", NS)
+    label = row.find("s:text", NS)
+    assert label is not None  # its lines, read one after the other as a reader does
+    assert " ".join(span.text or "" for span in label.findall("s:tspan", NS)) == name
+    page = _Page()
+    page.feed(html_path.read_text(encoding="utf-8"))
+    assert "script" not in page.tags and "img" not in page.tags
+    assert page.tags[:1] == ["html"] and "svg" in page.tags
+    assert page.title == "Handovers as of 5 Mar 2021: Test accord"
