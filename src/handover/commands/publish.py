@@ -143,7 +143,10 @@ def _page(heading: str, picture: str) -> str:
     ET.SubElement(head, "title").text = heading
     ET.SubElement(head, "style").text = (
         "body{margin:1rem;font-family:system-ui,sans-serif;color:#111827}"
-        "h1{font-size:1.25rem}figure{margin:0}svg{max-width:100%;height:auto}"
+        "h1{font-size:1.25rem}"
+        # the chart shrinks to fit down to 800 px; below that it keeps its text readable
+        # (about 10 px) and scrolls sideways in its own box, never the page
+        "figure{margin:0;overflow-x:auto}svg{display:block;max-width:100%;min-width:800px;height:auto}"
     )
     body = ET.SubElement(ET.SubElement(page, "body"), "main")
     ET.SubElement(body, "h1").text = heading

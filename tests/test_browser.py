@@ -1,0 +1,189 @@
+"""timeline --html in a real browser: headless Chromium from the OS, driven by Playwright.
+
+A person opens the page; so does this test. It reads what a reader sees: the tick labels'
+text and where the browser put them on the screen, and where each mark was drawn. The oracle
+is the labels a reader would use to read a date off the axis ("10 Nov 2020", "17 Nov", ...),
+and the dates written here by hand from the data, not the SVG's own attributes.
+
+CI (the `CI` variable set) must have a browser: `.ci/run` installs Debian's `chromium` when it
+is missing, so a missing browser fails there instead of skipping."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import MINIMAL, write
+
+WIDTHS = (360, 1280)
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    why = None
+    if executable is None:
+        why = "no Chromium on PATH (Debian: apt-get install chromium)"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:  # pragma: no cover - the test extra installs it
+            why = "Playwright is not installed (pip install -e '.[test]')"
+    if why is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {why}")
+        pytest.skip(why)
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable)
+        yield launched
+        launched.close()
+
+
+def _open(browser: Any, page_file: Path, width: int) -> tuple[Any, list[str], list[str]]:
+    """The page at a width, with every console message and every request it made."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    console: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"error: {e}"))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri())
+    page.wait_for_load_state("load")
+    return page, console, requests
+
+
+def _centres(page: Any, selector: str) -> list[dict[str, Any]]:
+    return list(
+        page.eval_on_selector_all(
+            selector,
+            """els => els.map(e => {
+                const b = e.getBoundingClientRect();
+                return {x: b.left + b.width / 2, text: e.textContent,
+                        kind: e.getAttribute('data-kind'),
+                        row: e.closest('g.row')?.getAttribute('data-id') ?? null};
+            })""",
+        )
+    )
+
+
+def _reader_axis(page: Any) -> Callable[[float], date]:
+    """Reads a screen x as a date the way a reader does: from two labelled ticks."""
+    labels = _centres(page, "g.axis text")
+    year = None
+    read: list[tuple[float, date]] = []
+    for label in labels:  # "10 Nov 2020", then "17 Nov": the year carries over
+        parts = label["text"].split()
+        if len(parts) == 3:
+            year = parts[2]
+        read.append((label["x"], datetime.strptime(f"{parts[0]} {parts[1]} {year}", "%d %b %Y")))
+    (xa, da), (xb, db) = read[0], read[-1]
+    px_per_day = (xb - xa) / (db - da).days
+
+    def at(x: float) -> date:
+        return date.fromordinal(da.toordinal() + round((x - xa) / px_per_day))
+
+    return at
+
+
+@pytest.fixture
+def nk_page(invoke: Callable[..., Any], tmp_path: Path) -> Path:
+    target = tmp_path / "nk.html"
+    result = invoke("timeline", "--date", "2020-11-20", "--html", str(target))
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_page_loads_clean_and_fits_the_screen(browser: Any, nk_page: Path, width: int) -> None:
+    page, console, requests = _open(browser, nk_page, width)
+    try:
+        assert console == []
+        assert requests == [nk_page.as_uri()]  # the page itself, nothing else
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll <= client, f"{scroll - client}px of sideways scroll at {width}px"
+        # the agreement's own title, as the data gives it
+        title = page.title()
+        assert title.startswith("Handovers as of 20 Nov 2020: Statement by the Prime Minister")
+        # the chart's box is inside the screen; on a phone the chart scrolls in it, and its
+        # words stay big enough to read (a row's name and a mark's label, in CSS pixels)
+        box = page.eval_on_selector(
+            "figure", "e => { const b = e.getBoundingClientRect(); return [b.left, b.right]; }"
+        )
+        assert box[0] >= 0 and box[1] <= width
+        heights = page.eval_on_selector_all(
+            "g.row text", "els => els.map(e => e.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 10, heights
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_mark_is_drawn_where_a_reader_reads_its_date(
+    browser: Any, nk_page: Path, width: int
+) -> None:
+    page, _, _ = _open(browser, nk_page, width)
+    try:
+        at = _reader_axis(page)
+        drawn = {(m["row"], m["kind"], at(m["x"])) for m in _centres(page, "g.row [data-kind]")}
+        as_of = _centres(page, "g.as-of line")
+    finally:
+        page.close()
+    assert drawn == {
+        ("kalbajar", "original-deadline", date(2020, 11, 15)),
+        ("kalbajar", "deadline", date(2020, 11, 25)),
+        ("aghdam", "deadline", date(2020, 11, 20)),
+        ("aghdam", "completed", date(2020, 11, 20)),
+        ("lachin", "deadline", date(2020, 12, 1)),
+    }
+    assert [at(line["x"]) for line in as_of] == [date(2020, 11, 20)]
+
+
+def test_every_handover_row_is_on_the_page(browser: Any, nk_page: Path) -> None:
+    page, _, _ = _open(browser, nk_page, 1280)
+    try:
+        names = page.eval_on_selector_all(
+            "g.row > text:first-of-type", "els => els.map(e => e.textContent.trim())"
+        )
+    finally:
+        page.close()
+    assert names == ["Kalbajar District", "Aghdam District", "Lachin District"]
+
+
+def test_hostile_text_is_shown_as_text_and_runs_nothing(
+    browser: Any, invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    name = '<script>window.ran=1</script>"><img src=x onerror="window.ran=2"> ]]> \u202eevil\u200b'
+    path = write(tmp_path, MINIMAL.replace("name: Hill District", f"name: '{name}'"))
+    target = tmp_path / "hostile.html"
+    result = invoke("--data", str(path), "timeline", "--date", "2021-03-05", "--html", str(target))
+    assert result.exit_code == 0, result.output
+    page, console, requests = _open(browser, target, 1280)
+    try:
+        ran = page.evaluate("window.ran === undefined ? null : window.ran")
+        images = page.evaluate("document.images.length")
+        lines = page.eval_on_selector_all(
+            "g.row > text:first-of-type tspan", "els => els.map(e => e.textContent)"
+        )
+    finally:
+        page.close()
+    assert ran is None and images == 0
+    assert console == [] and requests == [target.as_uri()]
+    # the name is there as characters, its wrapped lines read one after the other
+    assert " ".join(lines) == name
