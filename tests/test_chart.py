@@ -162,3 +162,28 @@ def test_hostile_names_are_text_in_the_svg_and_the_page(
     assert "script" not in page.tags and "img" not in page.tags
     assert page.tags[:1] == ["html"] and "svg" in page.tags
     assert page.title == "Handovers as of 5 Mar 2021: Test accord"
+
+
+def test_an_as_of_date_long_after_the_last_event_is_said_not_drawn(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    # NK's last event is Lachin, 1 Dec 2020; six years later the axis still ends there, so the
+    # marks are not squeezed into the left edge
+    svg = _chart(invoke, tmp_path, "--date", "2026-11-27")
+    ticks = [t.text for t in svg.findall(".//s:text[@data-kind='tick']", NS)]
+    assert (
+        ticks[0] == "10 Nov 2020"
+        and "1 Dec" in ticks
+        and "2021" not in " ".join(t or "" for t in ticks)
+    )
+    as_of = svg.find("s:g[@class='as-of']", NS)
+    assert as_of is not None and as_of.find("s:line", NS) is None
+    said = ["".join(t.itertext()) for t in as_of.findall("s:text", NS)]
+    assert said == ["as of 27 Nov 2026, after the last date shown \u2192"]
+    legend = svg.find("s:g[@class='legend']", NS)
+    assert legend is not None
+    assert "as-of date" not in [t.text for t in legend.findall("s:text", NS)]
+    # a date just after the last event is still drawn on the axis
+    near = _chart(invoke, tmp_path, "--date", "2020-12-05")
+    line = near.find("s:g[@class='as-of']/s:line", NS)
+    assert line is not None and abs(float(line.attrib["x1"]) - _x_at(near, D("2020-12-05"))) < 0.05

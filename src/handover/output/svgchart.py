@@ -154,9 +154,11 @@ def render_svg(
     source: str,
     description: str = "",
     subtitle: str = "",
+    ids: str = "chart",
 ) -> str:
     """The chart as an SVG document (text). `title` is a short plain-language headline;
-    `subtitle` (the agreement's title, say) is wrapped to the width, never cut."""
+    `subtitle` (the agreement's title, say) is wrapped to the width, never cut. `ids`
+    prefixes the element ids, so that several charts can share a page."""
     sub_lines = _lines(subtitle, (WIDTH - 40) * 13 / 14) if subtitle else []
     top = TOP + len(sub_lines) * 17
     names = [r.handover.name for r in rows]
@@ -166,12 +168,17 @@ def render_svg(
     chart_height = sum(heights)
     axis_y = top + chart_height + 8
     height = axis_y + 100
-    dates = [as_of]
+    dates: list[date] = []
     for r in rows:
         dates += [r.agreed, r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
         if r.completed:
             dates.append(r.completed)
-    start, end = min(dates), max(dates)
+    start, last = min([as_of, *dates]), max(dates, default=as_of)
+    # An as-of date long after the last event would squeeze every mark into the left edge
+    # (Egypt-Israel 1979-82 read in 2026): the axis then stops after the last event and the
+    # as-of date is said in words at the right, not drawn.
+    beyond = as_of > last + (last - start)
+    end = last if beyond else max(last, as_of)
     end = end + timedelta(days=max((end - start).days // 12, 1))  # room for the last label
     scale = _Scale(start, end, 20 + label_width, WIDTH - 40)
     svg = ET.Element(
@@ -182,7 +189,7 @@ def render_svg(
             "width": str(WIDTH),
             "height": str(height),
             "role": "img",
-            "aria-labelledby": "chart-title chart-desc",
+            "aria-labelledby": f"{ids}-title {ids}-desc",
             "font-family": FONT,
             "font-size": "13",
             "data-start": start.isoformat(),
@@ -191,8 +198,8 @@ def render_svg(
             "data-x1": str(scale.x1),
         },
     )
-    _el(svg, "title", id="chart-title").text = plain(title)
-    _el(svg, "desc", id="chart-desc").text = plain(description or title)
+    _el(svg, "title", id=f"{ids}-title").text = plain(title)
+    _el(svg, "desc", id=f"{ids}-desc").text = plain(description or title)
     _el(svg, "rect", x=0, y=0, width=WIDTH, height=height, fill="#ffffff")
     _text(svg, 20, 30, title, font_size=18, font_weight="bold", fill="#111827")
     for i, line in enumerate(sub_lines):
@@ -273,36 +280,21 @@ def render_svg(
         else:
             _text(group, at + 12, y - 11, said, fill="#374151", font_size=12)
         y_top += row_height
-    # the as-of date, down through every row
-    x = scale.x(as_of)
+    # the as-of date, down through every row; or in words when it is far off the axis
     marker = _el(svg, "g", class_="as-of", data_kind="as-of", data_date=as_of.isoformat())
-    _el(
-        marker,
-        "line",
-        x1=x,
-        y1=top - 4,
-        x2=x,
-        y2=axis_y,
-        stroke=COLOURS["as-of"],
-        stroke_width=1.5,
-        stroke_dasharray="5 4",
-    )
-    _el(
-        marker,
-        "polygon",
-        points=f"{x - 6},{top - 14} {x + 6},{top - 14} {x},{top - 5}",
-        fill=COLOURS["as-of"],
-    )
-    _text(
-        marker,
-        x,
-        top - 20,
-        f"as of {day_label(as_of)}",
-        text_anchor="middle",
-        font_weight="bold",
-        fill=COLOURS["as-of"],
-    )
-    drawn.add("as-of")
+    if beyond:
+        _text(
+            marker,
+            scale.x1,
+            top - 20,
+            f"as of {day_label(as_of)}, after the last date shown \u2192",
+            text_anchor="end",
+            font_weight="bold",
+            fill=COLOURS["as-of"],
+        )
+    else:
+        _as_of_line(marker, scale.x(as_of), top, axis_y, day_label(as_of))
+        drawn.add("as-of")
     # the legend: only the marks that are drawn
     legend = _el(svg, "g", class_="legend")
     lx, ly = 20.0, axis_y + 52
@@ -328,3 +320,33 @@ def render_svg(
     _text(svg, 20, height - 16, source, fill="#6b7280", font_size=11)
     ET.indent(svg)
     return ET.tostring(svg, encoding="unicode") + "\n"
+
+
+def _as_of_line(marker: ET.Element, x: float, top: float, axis_y: float, label: str) -> None:
+    """The as-of date: a dashed line down through every row, a pointer and its date."""
+    _el(
+        marker,
+        "line",
+        x1=x,
+        y1=top - 4,
+        x2=x,
+        y2=axis_y,
+        stroke=COLOURS["as-of"],
+        stroke_width=1.5,
+        stroke_dasharray="5 4",
+    )
+    _el(
+        marker,
+        "polygon",
+        points=f"{x - 6},{top - 14} {x + 6},{top - 14} {x},{top - 5}",
+        fill=COLOURS["as-of"],
+    )
+    _text(
+        marker,
+        x,
+        top - 20,
+        f"as of {label}",
+        text_anchor="middle",
+        font_weight="bold",
+        fill=COLOURS["as-of"],
+    )
