@@ -10,6 +10,7 @@ is missing, so a missing browser fails there instead of skipping."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -202,7 +203,35 @@ def library_page(invoke: Callable[..., Any], tmp_path: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("which", ["nk_page", "library_page"])
+@pytest.fixture
+def nk_report(invoke: Callable[..., Any], tmp_path: Path) -> Path:
+    target = tmp_path / "nk-report.html"
+    result = invoke("report", "--date", "2020-11-26", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.fixture
+def library_report(invoke: Callable[..., Any], tmp_path: Path) -> Path:
+    """Every bundled agreement today, stale data and overdue positions included."""
+    target = tmp_path / "library-report.html"
+    result = invoke(
+        "report",
+        "--date",
+        "2026-11-27",
+        "--all",
+        "--output",
+        str(target),
+        env={"HANDOVER_DATA": ""},
+    )
+    assert result.exit_code == 0, result.output
+    return target
+
+
+PAGES = ["nk_page", "library_page", "nk_report", "library_report"]
+
+
+@pytest.mark.parametrize("which", PAGES)
 def test_axe_finds_no_serious_or_critical_violation(
     browser: Any, which: str, request: pytest.FixtureRequest
 ) -> None:
@@ -239,7 +268,7 @@ def _validator() -> list[str]:
     return [tool]
 
 
-@pytest.mark.parametrize("which", ["nk_page", "library_page"])
+@pytest.mark.parametrize("which", PAGES)
 def test_the_page_is_valid_html(which: str, request: pytest.FixtureRequest) -> None:
     page_file: Path = request.getfixturevalue(which)
     checked = subprocess.run(
@@ -262,3 +291,56 @@ def test_the_validator_catches_a_broken_page(tmp_path: Path) -> None:
         check=False,
     )
     assert checked.returncode != 0 and "Stray end tag" in checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("which", ["nk_report", "library_report"])
+def test_the_report_loads_clean_and_fits_the_screen(
+    browser: Any, which: str, width: int, request: pytest.FixtureRequest
+) -> None:
+    page_file: Path = request.getfixturevalue(which)
+    page, console, requests = _open(browser, page_file, width)
+    try:
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        # every element's box inside the screen, save what scrolls in the chart's own box
+        outside = page.evaluate(
+            """w => [...document.querySelectorAll('body *')]
+                .filter(e => !e.closest('figure') || e.tagName === 'FIGURE')
+                .filter(e => e.getBoundingClientRect().right > w + 0.5)
+                .map(e => e.tagName + ' ' + e.textContent.slice(0, 40))""",
+            width,
+        )
+        names = page.eval_on_selector_all(
+            "tbody th[scope=row]", "els => els.map(e => e.textContent.trim())"
+        )
+    finally:
+        page.close()
+    assert console == [] and requests == [page_file.as_uri()]
+    assert scroll <= client, f"{scroll - client}px of sideways scroll at {width}px"
+    assert outside == []
+    if which == "nk_report":
+        assert names == ["Kalbajar District", "Aghdam District", "Lachin District"]
+    else:  # the handovers listed in the four bundled files: 3 + 4 + 5 + 8
+        assert len(names) == 20
+        assert "Labbouneh hill" in names and "Kalbajar District" in names
+
+
+def test_the_report_prints_on_a4_with_its_title(browser: Any, nk_report: Path) -> None:
+    from pypdf import PdfReader
+
+    page, _, _ = _open(browser, nk_report, 1280)
+    try:
+        pdf = page.pdf(format="A4")
+    finally:
+        page.close()
+    reader = PdfReader(io.BytesIO(pdf))
+    first = reader.pages[0]
+    width_pt, height_pt = float(first.mediabox.width), float(first.mediabox.height)
+    # A4 is 210 x 297 mm: 595.3 x 841.9 points (US Letter would be 612 x 792)
+    assert abs(width_pt - 595.3) < 2 and abs(height_pt - 841.9) < 2, (width_pt, height_pt)
+    text = " ".join(first.extract_text().split())
+    assert "Handovers as of 26 November 2020" in text
+    everything = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Lachin District" in everything and "Sources" in everything

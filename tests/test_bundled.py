@@ -131,3 +131,4 @@ def test_the_wheel_carries_the_bundled_library(tmp_path: Path) -> None:
     for agreement in ("kumanovo-1999", "egypt-israel-1979", "israel-lebanon-2024"):
         assert f"handover/data/agreements/{agreement}.yaml" in names
     assert "handover/data/handover.yaml" in names
+    assert "handover/templates/report.html.j2" in names  # report has its template

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -353,3 +354,27 @@ def test_help_imports_no_command_and_no_heavy_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip() == "[]"
+
+
+def test_only_report_loads_the_template_engine(tmp_path: Path) -> None:
+    """Jinja2 is paid for by `report` alone: status and timeline --html never import it."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from handover.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('jinja2', 'markupsafe') if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "HANDOVER_DATA": str(SHIPPED), "HANDOVER_CACHE_DIR": str(tmp_path)}
+
+    def loaded(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+        )
+        return done.stderr.strip().splitlines()[-1]
+
+    page = str(tmp_path / "p.html")
+    assert loaded("status", "--date", "2020-11-20") == "[]"
+    assert loaded("timeline", "--date", "2020-11-20", "--html", page) == "[]"
+    assert loaded("report", "--date", "2020-11-20", "--output", page) == "['jinja2', 'markupsafe']"

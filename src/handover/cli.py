@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": ("publish", "Every handover as of a date: CSV, JSON, iCalendar or Markdown."),
     "timeline": ("publish", "A chart of every handover on one date axis, as known on a date."),
+    "report": (
+        "publish",
+        "A page to publish: each agreement's state, chart, recent changes and sources.",
+    ),
     "changes": (
         "publish",
         "What happened in a window: signed, revised, due, missed, completed; oldest first.",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, timedelta
+
 import click
 
 from handover.commands.common import (
@@ -19,6 +22,7 @@ from handover.commands.common import (
     write_out,
 )
 from handover.dates import DateSpec
+from handover.models import Dataset
 from handover.output.views import ChangeLog, Export
 from handover.timeline import KINDS
 from handover.timeline import changes as changes_in
@@ -105,6 +109,15 @@ def timeline(
         stale = [Text(line, style="dim") for line in lines]
         write_out(draw([heading, chart, *stale]), None)
         return
+    picture, heading_text = _chart(datasets, as_of)
+    if svg:
+        write_out(picture, svg)
+    if html:
+        write_out(_page(heading_text, picture), html)
+
+
+def _chart(datasets: Sequence[Dataset], as_of: date, ids: str = "chart") -> tuple[str, str]:
+    """The chart of the agreements' handovers as SVG, and its title with what it shows."""
     from handover.output.svgchart import day_label, render_svg
 
     shown = rows_of(datasets, as_of)
@@ -125,11 +138,8 @@ def timeline(
         + (f"; checked up to {day_label(min(checked))}" if checked else "")
         + "."
     )
-    picture = render_svg(shown, as_of, chart_title, source, description, subtitle=named)
-    if svg:
-        write_out(picture, svg)
-    if html:
-        write_out(_page(f"{chart_title}: {named}", picture), html)
+    picture = render_svg(shown, as_of, chart_title, source, description, subtitle=named, ids=ids)
+    return picture, f"{chart_title}: {named}"
 
 
 def _page(heading: str, picture: str) -> str:
@@ -153,3 +163,38 @@ def _page(heading: str, picture: str) -> str:
     ET.SubElement(body, "figure").text = "\0"  # where the chart goes, as it was written
     text = ET.tostring(page, encoding="unicode", method="html")
     return "<!DOCTYPE html>\n" + text.replace("\0", picture) + "\n"
+
+
+@click.command()
+@date_option
+@agreement_option
+@all_option
+@output_option("--output", "output", help="Write the page to FILE (atomically); - is stdout.")
+@data_option
+@pass_app
+def report(
+    app: App, when: DateSpec | None, picked: tuple[str, ...], show_all: bool, output: str | None
+) -> None:
+    """A page to publish: each agreement's state, chart, recent changes and sources."""
+    if output is None:
+        raise click.UsageError("Missing option '--output' (a FILE.html, or - for stdout).")
+    app.check_output(output)
+    as_of = app.as_of(when)
+    datasets, more = app.covered(as_of, picked, show_all)
+    # Jinja2 and the chart: imported here so that the other commands never load them.
+    from handover.output.report import Section, render
+
+    since = as_of - timedelta(days=RECENT_DAYS - 1)  # the 30 days up to and including D
+    sections = [
+        Section(
+            d.agreement,
+            rows_of([d], as_of),
+            sorted(changes_in(d, since, as_of), key=lambda c: (c.date, KINDS.index(c.kind), c.id)),
+            _chart([d], as_of, ids=f"chart-{d.agreement.id}")[0],
+        )
+        for d in datasets
+    ]
+    write_out(render(as_of, sections, more, RECENT_DAYS), output)
+
+
+RECENT_DAYS = 30  # "what changed in the last 30 days"
