@@ -157,10 +157,15 @@ def _page(heading: str, picture: str) -> str:
         # the chart shrinks to fit down to 800 px; below that it keeps its text readable
         # (about 10 px) and scrolls sideways in its own box, never the page
         "figure{margin:0;overflow-x:auto}svg{display:block;max-width:100%;min-width:800px;height:auto}"
+        ".swipe{display:none;color:#4b5563}@media (max-width:840px){.swipe{display:block}}"
     )
     body = ET.SubElement(ET.SubElement(page, "body"), "main")
     ET.SubElement(body, "h1").text = heading
-    ET.SubElement(body, "figure").text = "\0"  # where the chart goes, as it was written
+    ET.SubElement(
+        body, "p", {"class": "swipe"}
+    ).text = "The chart is wider than this screen: scroll it sideways to see all of it."
+    # focusable, so that the chart can be scrolled from the keyboard where it scrolls
+    ET.SubElement(body, "figure", {"tabindex": "0"}).text = "\0"  # where the chart goes
     text = ET.tostring(page, encoding="unicode", method="html")
     return "<!DOCTYPE html>\n" + text.replace("\0", picture) + "\n"
 
