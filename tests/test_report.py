@@ -135,7 +135,8 @@ def test_the_library_report_warns_that_data_went_stale(
 
 
 def test_hostile_text_is_escaped(invoke: Callable[..., Any], tmp_path: Path) -> None:
-    name = '<script>alert(1)</script> "><img src=x onerror=alert(1)> ]]>'
+    # markup, a CDATA end, a right-to-left override and a zero-width space: all plain text
+    name = '<script>alert(1)</script> "><img src=x onerror=alert(1)> ]]> \u202eevil\u200b'
     path = write(tmp_path, MINIMAL.replace("name: Hill District", f"name: '{name}'"))
     page = _report(invoke, tmp_path, "--data", str(path), "--date", "2021-03-05")
     assert "script" not in page.tags and "img" not in page.tags
