@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from handover.models import Agreement, Source
 from handover.output.plain import plain
+from handover.output.svgchart import day_label
 from handover.output.words import summary
 from handover.plural import plural
 from handover.timeline import Change, Row, Status, visible
@@ -28,13 +29,15 @@ class Section(NamedTuple):
     chart: str  # SVG markup, escaped by the writer that made it
 
 
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
 def long_date(day: date) -> str:
-    """A date in plain words: 26 November 2020."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
-
-
-def short_date(day: date) -> str:
-    return f"{day.day} {day.strftime('%b')} {day.year}"
+    """A date in plain words, whatever the locale: 26 November 2020."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def headline(rows: list[Row]) -> str:
@@ -58,7 +61,7 @@ def headline(rows: list[Row]) -> str:
 def source_label(source: Source) -> str:
     bits = [b for b in (source.publisher, source.title) if b]
     label = ": ".join(bits) if bits else (source.url or "")
-    return f"{label} ({short_date(source.published)})" if source.published else label
+    return f"{label} ({day_label(source.published)})" if source.published else label
 
 
 def cited(section: Section, as_of: date) -> list[tuple[Source, list[str]]]:
@@ -92,7 +95,7 @@ def _environment() -> Environment:
     )
     env.filters["plain"] = plain
     env.filters["long_date"] = long_date
-    env.filters["short_date"] = short_date
+    env.filters["short_date"] = day_label  # 26 Nov 2020, as on the chart
     env.filters["source_label"] = source_label
     env.filters["host"] = host
     env.globals.update(headline=headline, summary=summary, cited=cited)
