@@ -349,8 +349,13 @@ def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
     for handover in dataset.handovers:
         found.extend(_handover_changes(handover, agreement))
     window = [c for c in found if since <= c.date <= until]
-    window.sort(key=lambda c: (c.date, KINDS.index(c.kind), c.id))
+    window.sort(key=change_order)
     return window
+
+
+def change_order(change: Change) -> tuple[date, int, str]:
+    """Oldest first; on one day in the order things happen (KINDS), then by id."""
+    return change.date, KINDS.index(change.kind), change.id
 
 
 # --- agreements: which exist and which are in play on a date (the library) -----------------

@@ -24,7 +24,7 @@ from handover.commands.common import (
 from handover.dates import DateSpec
 from handover.models import Dataset
 from handover.output.views import ChangeLog, Export
-from handover.timeline import KINDS
+from handover.timeline import Row, change_order
 from handover.timeline import changes as changes_in
 
 
@@ -68,7 +68,7 @@ def changes(
     datasets = app.existing(end, picked)
     found = sorted(
         (c for d in datasets for c in changes_in(d, start, end)),
-        key=lambda c: (c.date, KINDS.index(c.kind), c.id),
+        key=change_order,
     )
     ids = tuple(d.agreement.id for d in datasets)
     emit_view(fmt, ChangeLog(heading, found, app.staleness(end, datasets), ids, end))
@@ -91,36 +91,39 @@ def timeline(
     html: str | None,
 ) -> None:
     """A chart of every handover on one date axis, as known on a date."""
-    # rich draws the chart: imported here so that export and changes never load it.
-    from rich.text import Text
-
-    from handover.output.chart import Chart
-    from handover.output.table import draw, title
-
     app.check_output(svg, "--svg")
     app.check_output(html, "--html")
     as_of = app.as_of(when)
     datasets, more = app.covered(as_of, picked, show_all)
-    start = min((d.agreement.signed for d in datasets), default=as_of)
-    chart = Chart(rows_of(datasets, as_of), start, as_of)
-    heading = title(app.headline("Timeline", as_of, datasets))
+    rows = rows_of(datasets, as_of)
     if not svg and not html:
+        # rich draws the terminal chart: imported here so that export, changes and the
+        # pictures never load it.
+        from rich.text import Text
+
+        from handover.output.chart import Chart
+        from handover.output.table import draw, title
+
+        start = min((d.agreement.signed for d in datasets), default=as_of)
+        heading = title(app.headline("Timeline", as_of, datasets))
         lines = (*more, *app.staleness(as_of, datasets))
         stale = [Text(line, style="dim") for line in lines]
-        write_out(draw([heading, chart, *stale]), None)
+        write_out(draw([heading, Chart(rows, start, as_of), *stale]), None)
         return
-    picture, heading_text = _chart(datasets, as_of)
+    picture, heading_text = _chart(datasets, rows, as_of)
     if svg:
         write_out(picture, svg)
     if html:
         write_out(_page(heading_text, picture), html)
 
 
-def _chart(datasets: Sequence[Dataset], as_of: date, ids: str = "chart") -> tuple[str, str]:
-    """The chart of the agreements' handovers as SVG, and its title with what it shows."""
+def _chart(
+    datasets: Sequence[Dataset], shown: Sequence[Row], as_of: date, ids: str = "chart"
+) -> tuple[str, str]:
+    """The chart of the agreements' handovers (`shown`, their rows on the date) as SVG, and
+    its title with what it shows."""
     from handover.output.svgchart import day_label, render_svg
 
-    shown = rows_of(datasets, as_of)
     named = datasets[0].agreement.title if len(datasets) == 1 else f"{len(datasets)} agreements"
     chart_title = f"Handovers as of {day_label(as_of)}"
     done = sum(r.completed is not None for r in shown)
@@ -190,15 +193,11 @@ def report(
     from handover.output.report import Section, render
 
     since = as_of - timedelta(days=RECENT_DAYS - 1)  # the 30 days up to and including D
-    sections = [
-        Section(
-            d.agreement,
-            rows_of([d], as_of),
-            sorted(changes_in(d, since, as_of), key=lambda c: (c.date, KINDS.index(c.kind), c.id)),
-            _chart([d], as_of, ids=f"chart-{d.agreement.id}")[0],
-        )
-        for d in datasets
-    ]
+    sections = []
+    for d in datasets:
+        rows = rows_of([d], as_of)
+        chart = _chart([d], rows, as_of, ids=f"chart-{d.agreement.id}")[0]
+        sections.append(Section(d.agreement, rows, changes_in(d, since, as_of), chart))
     write_out(render(as_of, sections, more, RECENT_DAYS), output)
 
 
