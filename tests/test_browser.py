@@ -102,12 +102,18 @@ def _reader_axis(page: Any) -> Callable[[float], date]:
     return at
 
 
-@pytest.fixture
-def nk_page(invoke: Callable[..., Any], tmp_path: Path) -> Path:
-    target = tmp_path / "nk.html"
-    result = invoke("timeline", "--date", "2020-11-20", "--html", str(target))
+def _written(invoke: Callable[..., Any], target: Path, *args: str, library: bool = False) -> Path:
+    """The page a command writes to `target` (its last option names it); `library` reads the
+    bundled library instead of the NK file."""
+    env = {"HANDOVER_DATA": ""} if library else None
+    result = invoke(*args, str(target), env=env)
     assert result.exit_code == 0, result.output
     return target
+
+
+@pytest.fixture
+def nk_page(invoke: Callable[..., Any], tmp_path: Path) -> Path:
+    return _written(invoke, tmp_path / "nk.html", "timeline", "--date", "2020-11-20", "--html")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -196,36 +202,21 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(
 def library_page(invoke: Callable[..., Any], tmp_path: Path) -> Path:
     """The whole bundled library's chart on a day Lebanon's deadlines were moved and due."""
     target = tmp_path / "library.html"
-    result = invoke(
-        "timeline", "--date", "2025-02-20", "--html", str(target), env={"HANDOVER_DATA": ""}
-    )
-    assert result.exit_code == 0, result.output
-    return target
+    return _written(invoke, target, "timeline", "--date", "2025-02-20", "--html", library=True)
 
 
 @pytest.fixture
 def nk_report(invoke: Callable[..., Any], tmp_path: Path) -> Path:
     target = tmp_path / "nk-report.html"
-    result = invoke("report", "--date", "2020-11-26", "--output", str(target))
-    assert result.exit_code == 0, result.output
-    return target
+    return _written(invoke, target, "report", "--date", "2020-11-26", "--output")
 
 
 @pytest.fixture
 def library_report(invoke: Callable[..., Any], tmp_path: Path) -> Path:
     """Every bundled agreement today, stale data and overdue positions included."""
     target = tmp_path / "library-report.html"
-    result = invoke(
-        "report",
-        "--date",
-        "2026-11-27",
-        "--all",
-        "--output",
-        str(target),
-        env={"HANDOVER_DATA": ""},
-    )
-    assert result.exit_code == 0, result.output
-    return target
+    args = ("report", "--date", "2026-11-27", "--all", "--output")
+    return _written(invoke, target, *args, library=True)
 
 
 PAGES = ["nk_page", "library_page", "nk_report", "library_report"]
