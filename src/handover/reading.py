@@ -12,6 +12,7 @@ import gc
 import os
 import re
 import stat
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +81,15 @@ def decode(data: bytes, name: str) -> str:
 
 
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "bool", "null", "float"))
+_TAGS: dict[str, str] = {}  # plain scalar text -> its resolved tag (see Loader.resolve)
+_TAGS_KEPT = 100_000
+
+
+class _NotPlainError(Exception):
+    """A document the direct build does not take; the general constructor builds it."""
 
 
 @functools.cache
@@ -98,8 +108,87 @@ def _loader_class() -> Any:
 
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
+            self.text = stream
             self.duplicates: list[tuple[str, Any]] = []
             self.not_text: list[tuple[str, Any]] = []  # keys YAML reads as true, 1, null...
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            """The tag of a node, remembered for plain scalars: their tag depends on the text
+            alone, and a library repeats the same keys and words thousands of times."""
+            if kind is not yaml.ScalarNode or not implicit[0]:
+                return super().resolve(kind, value, implicit)
+            tag = _TAGS.get(value)
+            if tag is None:
+                if len(_TAGS) >= _TAGS_KEPT:
+                    _TAGS.clear()
+                tag = _TAGS[value] = super().resolve(kind, value, implicit)
+            return tag
+
+        def get_tree(self) -> Any:
+            """The document, as get_single_data() would give it, built straight from the
+            composed nodes where they are plain (text keys; maps, lists and scalars of the
+            default tags): the general constructor costs twice the parse. A document with
+            anchors (`&`, which can share nodes) or any other construct goes the general
+            way, so both give the same values and the same errors."""
+            node = self.get_single_node()
+            if node is None:
+                return None
+            if "&" not in self.text:
+                try:
+                    return self._plain(node)
+                except _NotPlainError:
+                    self.duplicates.clear()
+                    self.not_text.clear()
+            return self.construct_document(node)
+
+        def _plain(self, root: Any) -> Any:
+            # Level by level, as the general constructor fills its containers (so duplicate
+            # and non-text keys are noted in the same order), and without recursion.
+            top, pending = self._shell(root), deque[tuple[Any, Any]]()
+            if isinstance(top, dict | list):
+                pending.append((root, top))
+            while pending:
+                node, container = pending.popleft()
+                if isinstance(container, list):
+                    for item in node.value:
+                        value = self._shell(item)
+                        container.append(value)
+                        if isinstance(value, dict | list):
+                            pending.append((item, value))
+                    continue
+                odd_keys = []
+                for key_node, value_node in node.value:
+                    if key_node.__class__ is not yaml.ScalarNode:
+                        raise _NotPlainError  # a mapping or list as a key: the general error
+                    if key_node.tag == _STR:
+                        key = key_node.value
+                    elif key_node.tag in _PLAIN_SCALARS:
+                        key = self.construct_object(key_node)
+                        odd_keys.append((key_node.value, key_node.start_mark))
+                    else:
+                        raise _NotPlainError  # merge keys (<<), tagged keys
+                    value = self._shell(value_node)
+                    container[key] = value
+                    if isinstance(value, dict | list):
+                        pending.append((value_node, value))
+                if len(container) != len(node.value):
+                    self.duplicates.extend(_duplicate_keys(node))
+                self.not_text.extend(odd_keys)
+            return top
+
+        def _shell(self, node: Any) -> Any:
+            """A scalar's value, or an empty container of the node's kind, to be filled."""
+            kind, tag = node.__class__, node.tag
+            if kind is yaml.ScalarNode:
+                if tag == _STR:
+                    return node.value
+                if tag in _PLAIN_SCALARS:  # int, bool, null, float: PyYAML's own reading
+                    return self.construct_object(node)
+            elif kind is yaml.MappingNode and tag == _MAP:
+                return {}
+            elif kind is yaml.SequenceNode and tag == _SEQ:
+                return []
+            raise _NotPlainError
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             mapping = super().construct_mapping(node, deep=deep)
@@ -146,7 +235,7 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
 
     loader = _loader_class()(text)
     try:
-        raw = loader.get_single_data()
+        raw = loader.get_tree()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
