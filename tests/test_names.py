@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -106,3 +108,12 @@ def test_case_and_spacing_do_not_matter(parts: list[str], how: str) -> None:
 @given(st.text(max_size=30))
 def test_fold_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_text_folds_as_the_unicode_rule_says(text: str) -> None:
+    """fold takes a shortcut for ASCII text; it must agree with the full rule (decompose,
+    drop combining marks, casefold, one space between words), written out here."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert fold(text) == " ".join(kept.casefold().split())

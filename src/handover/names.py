@@ -38,6 +38,8 @@ _SPECIAL = str.maketrans(
 
 def fold(text: str) -> str:
     """Fold case, accents and spacing: `Kəlbəcər`, `KELBECER` and ` kelbecer ` fold alike."""
+    if text.isascii():  # no accents to strip and nothing to translate: case and spacing only
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.casefold().split())
