@@ -103,8 +103,8 @@ def test_an_entry_with_a_valid_checksum_but_invalid_content_is_ignored(
     path = write(tmp_path, MINIMAL)
     load(path)
     (entry,) = entries(cache_dir)
-    payload = entry.read_bytes().partition(b"\n")[2].replace(b'"schema":1', b'"schema":3')
-    entry.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    rest = entry.read_bytes().partition(b"\n")[2].replace(b'"schema":1', b'"schema":3')
+    entry.write_bytes(hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest)
     assert load(path).schema_ == 1
 
 
@@ -248,10 +248,13 @@ def test_an_entry_used_again_is_touched_so_it_is_not_pruned(
 
 
 def _rewrite(entry: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    data = json.loads(entry.read_bytes().partition(b"\n")[2])
+    """Change an entry's dataset JSON and recompute its checksum, as a forger would (an
+    entry is a checksum line, a summary line, then the dataset)."""
+    summary, _, payload = entry.read_bytes().partition(b"\n")[2].partition(b"\n")
+    data = json.loads(payload)
     change(data)
-    payload = json.dumps(data).encode()
-    entry.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    rest = summary + b"\n" + json.dumps(data).encode()
+    entry.write_bytes(hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest)
 
 
 @pytest.mark.parametrize(

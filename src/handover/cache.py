@@ -41,9 +41,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
 from handover.errors import HandoverError
-from handover.models import Dataset, cross_problems
+from handover.models import Dataset, Summary, cross_problems
 
-FORMAT = b"handover-cache 2\n"
+FORMAT = b"handover-cache 3\n"
 MAX_AGE_DAYS = 30
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 _DAY = 24 * 60 * 60
@@ -85,25 +85,63 @@ def entry_for(data: bytes) -> Path | None:
     return None if folder is None else folder / f"{key(data)}.json"
 
 
-def get(path: Path) -> Dataset | None:
+def _payload(path: Path) -> tuple[bytes, bytes] | None:
+    """An entry's summary line and dataset JSON, if the entry is believed: private to this
+    user, and whole (its checksum holds)."""
     if not _private(path.parent) or not _private(path):
         return None  # someone else could have written it: not believed
     try:
         blob = path.read_bytes()
     except OSError:
         return None
-    header, _, payload = blob.partition(b"\n")
-    if header != hashlib.sha256(payload).hexdigest().encode():
+    header, _, rest = blob.partition(b"\n")
+    if header != hashlib.sha256(rest).hexdigest().encode():
         return None  # truncated or altered: ignore it, the file is parsed again
+    summary, _, payload = rest.partition(b"\n")
+    return summary, payload
+
+
+def peek(path: Path) -> Summary | None:
+    """The summary kept beside an entry (what a library needs to choose the agreements a
+    command shows), without rebuilding the dataset. None if the entry is not there or not
+    believed. get() checks the summary against the rebuilt dataset before it is used."""
+    found = _payload(path)
+    if found is None:
+        return None
+    try:
+        agreement_id, signed, completed = json.loads(found[0])
+        summary = Summary(
+            _checked(agreement_id, str),
+            date.fromisoformat(_checked(signed, str)),
+            tuple(None if d is None else date.fromisoformat(_checked(d, str)) for d in completed),
+        )
+    except (ValueError, TypeError):
+        return None
+    _touch(path)
+    return summary
+
+
+def get(path: Path) -> Dataset | None:
+    """The dataset of an entry, held to every rule a file is (see rebuild), or None."""
+    found = _payload(path)
+    if found is None:
+        return None
+    summary, payload = found
     try:
         data = json.loads(payload)
         dataset = rebuild(Dataset, data)
+        kept = json.loads(summary)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # not what put() writes, or not what a valid file holds: ignore it
-    if cross_problems(data):
+    if cross_problems(data) or kept != _summary_json(Summary.of(dataset)):
         return None
     _touch(path)
     return dataset
+
+
+def _summary_json(summary: Summary) -> list[Any]:
+    agreement_id, signed, completed = summary
+    return [agreement_id, signed.isoformat(), [d and d.isoformat() for d in completed]]
 
 
 def _private(path: Path) -> bool:
@@ -120,8 +158,8 @@ def _private(path: Path) -> bool:
 def put(path: Path, dataset: Dataset) -> None:
     from handover.atomic import write_atomic  # tempfile and shutil: only when writing
 
-    payload = dump(dataset)
-    blob = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    rest = json.dumps(_summary_json(Summary.of(dataset))).encode() + b"\n" + dump(dataset)
+    blob = hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(path.parent):
@@ -174,29 +212,74 @@ def _model_converter(cls: type[BaseModel]) -> Convert:
         for d in decorators.model_validators.values()
     ]
     plan = [
-        (name, field.alias or name, _converter(_declared(field)), field.is_required())
+        (name, field.alias or name, _converter(_declared(field)), _default(field))
         for name, field in cls.model_fields.items()
     ]
     known = {key for _, key, _, _ in plan}
+    construct = _constructor(cls)
 
     def convert(data: Any) -> Any:
         if not isinstance(data, dict):
             raise TypeError(f"expected a mapping for {cls.__name__}")
-        unknown = data.keys() - known
-        if unknown:
-            raise KeyError(f"{cls.__name__} has no key {sorted(unknown)[0]!r}")
+        if not data.keys() <= known:
+            unknown = sorted(data.keys() - known)[0]
+            raise KeyError(f"{cls.__name__} has no key {unknown!r}")
         values = {}
-        for name, key, to_value, required in plan:
+        given = set()
+        for name, key, to_value, default in plan:
             if key in data:
                 values[name] = to_value(data[key])
-            elif required:
-                raise KeyError(key)
-        model = cls.model_construct(**values)  # defaults filled in, as validation would
+                given.add(name)
+            else:
+                values[name] = default()  # KeyError for a required field
+        model = construct(values, given)
         for check, takes_info in after:
             check(model, _Info()) if takes_info else check(model)
         return model
 
     return convert
+
+
+def _default(field: FieldInfo) -> Callable[[], Any]:
+    """What a field left out of an entry holds, as validation would fill it in; a required
+    field's default raises KeyError (the entry is not what put() writes)."""
+    if field.is_required():
+        name = field.alias or "field"
+
+        def missing() -> Any:
+            raise KeyError(name)
+
+        return missing
+    if field.default_factory is not None:
+        return field.default_factory  # type: ignore[return-value]
+    value = field.default
+    if value is None or isinstance(value, str | int | bool | date | tuple | frozenset):
+        return lambda: value  # immutable: shared, as pydantic shares it
+    return lambda: field.get_default(call_default_factory=True)
+
+
+def _constructor(cls: type[M]) -> Callable[[dict[str, Any], set[str]], M]:
+    """`cls.model_construct` for values already checked and complete with defaults: what it
+    sets on a new instance of a model with no private attributes and no extra keys, without
+    its per-field work (a cached library builds tens of thousands of models)."""
+    if (
+        cls.__pydantic_post_init__
+        or cls.__private_attributes__
+        or cls.model_config.get("extra") == "allow"
+        or cls.__pydantic_root_model__
+    ):
+        return lambda values, given: cls.model_construct(given, **values)
+    new, put_attr = cls.__new__, object.__setattr__
+
+    def construct(values: dict[str, Any], given: set[str]) -> M:
+        model = new(cls)
+        put_attr(model, "__dict__", values)
+        put_attr(model, "__pydantic_fields_set__", given)
+        put_attr(model, "__pydantic_extra__", None)
+        put_attr(model, "__pydantic_private__", None)
+        return model
+
+    return construct
 
 
 def _declared(field: FieldInfo) -> Any:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from handover import cache
 from handover.errors import DataFileError, UsageError
-from handover.models import DEADLINE_TAGS, Dataset, cross_problems
+from handover.models import DEADLINE_TAGS, Dataset, Summary, cross_problems
 from handover.problems import Problem, from_pydantic, report
 from handover.reading import collector_paused, decode, load_yaml, read_bytes
 
@@ -79,16 +78,37 @@ def _parse(text: str, filename: str) -> Dataset:
 DATA_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
 class Entry:
-    """One data file of a library and its agreement."""
+    """One data file of a library: its agreement's summary at once, its dataset when first
+    asked for. An agreement answered from the cache is rebuilt (and checked) only then, so
+    the agreements a command does not show cost a read and a checksum, not a rebuild."""
 
-    path: Path
-    dataset: Dataset
+    __slots__ = ("_cached", "_dataset", "path", "summary")
+
+    def __init__(
+        self,
+        path: Path,
+        summary: Summary,
+        dataset: Dataset | None = None,
+        cached: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.summary = summary
+        self._dataset = dataset
+        self._cached = cached
 
     @property
     def id(self) -> str:
-        return self.dataset.agreement.id
+        return self.summary.id
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            with collector_paused():
+                found = None if self._cached is None else cache.get(self._cached)
+                # An entry that fails its checks now: the file itself, as on a cold run.
+                self._dataset = found or load(self.path)
+        return self._dataset
 
 
 class Library:
@@ -108,6 +128,11 @@ class Library:
             known = ", ".join(sorted(self._by_id))
             raise UsageError(f"unknown agreement {agreement_id!r}; known agreements: {known}")
         return found
+
+    def datasets(self, entries: Sequence[Entry] | None = None) -> list[Dataset]:
+        """The datasets of these entries (all by default), built in one collector pause."""
+        with collector_paused():
+            return [e.dataset for e in (self.entries if entries is None else entries)]
 
 
 def bundled_paths() -> list[Path]:
@@ -161,15 +186,17 @@ def load_library(options: Sequence[str] = ()) -> Library:
     file, and agreement ids used by two files (both named)."""
     problems: list[str] = []
     entries: list[Entry] = []
-    for named in chosen_paths(options):
-        try:
-            for path in files_in(named):
-                try:
-                    entries.append(Entry(path, load(path)))
-                except DataFileError as exc:
-                    problems += exc.lines
-        except DataFileError as exc:
-            problems += exc.lines
+    with collector_paused():  # once for the library: resumed after each file, the collector
+        # would walk every agreement already loaded again and again (quadratic in files)
+        for named in chosen_paths(options):
+            try:
+                for path in files_in(named):
+                    try:
+                        entries.append(_entry(path))
+                    except DataFileError as exc:
+                        problems += exc.lines
+            except DataFileError as exc:
+                problems += exc.lines
     first: dict[str, Entry] = {}
     for entry in entries:
         if entry.id in first:
@@ -183,6 +210,19 @@ def load_library(options: Sequence[str] = ()) -> Library:
     if problems:
         raise DataFileError(*problems)
     return Library(entries)
+
+
+def _entry(path: Path) -> Entry:
+    """A file of a library: from the summary its cache entry keeps, or loaded (and cached)."""
+    data = read_bytes(path)
+    where = cache.entry_for(data)  # None when the cache is off
+    summary = None if where is None else cache.peek(where)
+    if summary is not None:
+        return Entry(path, summary, cached=where)
+    dataset = _parse(decode(data, str(path)), str(path))
+    if where is not None:
+        cache.put(where, dataset)
+    return Entry(path, Summary.of(dataset), dataset)
 
 
 def _id_position(path: Path) -> str:

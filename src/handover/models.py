@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -245,6 +245,24 @@ class Dataset(_Model):
         if problems:
             raise ValueError("; ".join(f"{format_path(p.path)}: {p.message}" for p in problems))
         return self
+
+
+class Summary(NamedTuple):
+    """What a library needs of an agreement before it needs the agreement: its id, and the
+    dates that decide whether it exists and is in play on a day (timeline.in_play). The
+    cache keeps it beside an entry, so agreements that are not shown are never rebuilt."""
+
+    id: str
+    signed: date
+    completed: tuple[date | None, ...]  # each handover's completion, None where there is none
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> Summary:
+        return cls(
+            dataset.agreement.id,
+            dataset.agreement.signed,
+            tuple(h.completed for h in dataset.handovers),
+        )
 
 
 def json_schema() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypedDict, cast
 
-from handover.models import Agreement, Dataset, Handover, Revision, Source
+from handover.models import Agreement, Dataset, Handover, Revision, Source, Summary
 from handover.plural import plural
 
 
@@ -363,20 +363,23 @@ def change_order(change: Change) -> tuple[date, int, str]:
 IN_PLAY_DAYS = 30  # an agreement stays in play this long after its last completion
 
 
-def exists(dataset: Dataset, as_of: date) -> bool:
+def exists(agreement: Dataset | Summary, as_of: date) -> bool:
     """An agreement exists from the day it was signed."""
-    return dataset.agreement.signed <= as_of
+    signed = agreement.signed if isinstance(agreement, Summary) else agreement.agreement.signed
+    return signed <= as_of
 
 
-def in_play(dataset: Dataset, as_of: date) -> bool:
+def in_play(agreement: Dataset | Summary, as_of: date) -> bool:
     """It exists, and some handover is not completed as of D, or the last completion was at
-    most IN_PLAY_DAYS days before D."""
-    if not exists(dataset, as_of):
+    most IN_PLAY_DAYS days before D. A handover is completed as of D when its completion
+    date is D or before (row: a completion is never before the handover was agreed), so the
+    agreement's Summary is enough to tell."""
+    summary = agreement if isinstance(agreement, Summary) else Summary.of(agreement)
+    if not exists(summary, as_of):
         return False
-    known = rows(dataset, as_of)
-    if any(r.status is not Status.COMPLETED for r in known):
+    if any(done is None or done > as_of for done in summary.completed):
         return True
-    last = max((r.completed for r in known if r.completed is not None), default=None)
+    last = max((done for done in summary.completed if done is not None), default=None)
     return last is not None and (as_of - last).days <= IN_PLAY_DAYS
 
 

@@ -54,7 +54,7 @@ class App:
         return self._library
 
     def datasets(self) -> list[Dataset]:
-        return [entry.dataset for entry in self.library().entries]
+        return self.library().datasets()
 
     def as_of(self, spec: DateSpec | None) -> date:
         """The as-of date; "today" is today in the time zone of the first agreement loaded
@@ -62,7 +62,7 @@ class App:
         spec = spec or DateSpec(offset=0)
         if spec.absolute is not None:
             return spec.absolute
-        return spec.resolve(today_in(self.datasets()[0].agreement.timezone))
+        return spec.resolve(today_in(self.library().entries[0].dataset.agreement.timezone))
 
     def covered(
         self, as_of: date, picked: Sequence[str] = (), show_all: bool = False
@@ -70,13 +70,14 @@ class App:
         """The agreements a command about the state of play covers: those picked with
         --agreement; else all of them with --all, or when there is one; else those in play on
         the date. And a line saying how many more there are."""
-        everything = self.datasets()
+        library = self.library()
         if picked:
-            return [self.library().entry(a).dataset for a in dict.fromkeys(picked)], ()
-        if show_all or len(everything) == 1:
-            return everything, ()
-        chosen = [d for d in everything if in_play(d, as_of)]
-        hidden = len(everything) - len(chosen)
+            return library.datasets([library.entry(a) for a in dict.fromkeys(picked)]), ()
+        if show_all or len(library) == 1:
+            return library.datasets(), ()
+        # Chosen by their summaries: agreements not in play are never rebuilt.
+        chosen = library.datasets([e for e in library.entries if in_play(e.summary, as_of)])
+        hidden = len(library) - len(chosen)
         if not hidden:
             return chosen, ()
         more = plural(hidden, "more agreement is", "more agreements are")
@@ -84,10 +85,12 @@ class App:
 
     def existing(self, as_of: date, picked: Sequence[str] = ()) -> list[Dataset]:
         """The agreements that exist on the date (all, with one), or those picked."""
+        library = self.library()
         if picked:
-            return [self.library().entry(a).dataset for a in dict.fromkeys(picked)]
-        everything = self.datasets()
-        return everything if len(everything) == 1 else [d for d in everything if exists(d, as_of)]
+            return library.datasets([library.entry(a) for a in dict.fromkeys(picked)])
+        if len(library) == 1:
+            return library.datasets()
+        return library.datasets([e for e in library.entries if exists(e.summary, as_of)])
 
     def resolve(self, names: Sequence[str]) -> list[tuple[Dataset, str]]:
         """(agreement, handover id) for each NAME: an id, name or alias in any agreement, or
@@ -189,7 +192,7 @@ def complete_names(
         options = (app.data_options if app else []) or list(here.params.get("data") or ())
         here = here.parent
     try:
-        datasets = [entry.dataset for entry in load_library(options).entries]
+        datasets = load_library(options).datasets()
     except (HandoverError, OSError):
         return []
     wanted = fold(incomplete)
