@@ -107,6 +107,7 @@ HAND_WRITTEN = [
     "",
     "just text\n",
     "a: *nowhere\n",
+    "a: ! 12\nb: ! [1]\nc: ! {d: 1}\n",  # the non-specific tag
 ]
 
 

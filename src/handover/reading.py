@@ -100,6 +100,8 @@ def _loader_class() -> Any:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    assert not base.yaml_path_resolvers  # Loader.resolve relies on it
+
     class Loader(base):  # type: ignore[misc]
         yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
             first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -114,9 +116,13 @@ def _loader_class() -> Any:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             """The tag of a node, remembered for plain scalars: their tag depends on the text
-            alone, and a library repeats the same keys and words thousands of times."""
-            if kind is not yaml.ScalarNode or not implicit[0]:
-                return super().resolve(kind, value, implicit)
+            alone, and a library repeats the same keys and words thousands of times. Other
+            nodes get their kind's default tag, as the base resolver gives them when, as
+            here, there are no path resolvers."""
+            if kind is not yaml.ScalarNode:
+                return _SEQ if kind is yaml.SequenceNode else _MAP
+            if not implicit[0]:
+                return _STR
             tag = _TAGS.get(value)
             if tag is None:
                 if len(_TAGS) >= _TAGS_KEPT:
