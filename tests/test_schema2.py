@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
 
 from handover.errors import DataFileError
 from handover.library import parse
@@ -192,3 +195,24 @@ def test_editors_can_check_a_schema_two_file_against_the_json_schema() -> None:
     broken = as_an_editor_reads(TREATY.replace("months: 9", "months: 9\n      days: 1"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+@given(
+    st.dates(min_value=date(1000, 1, 1), max_value=date(8999, 12, 31)),
+    st.sampled_from(["days", "weeks"]),
+    st.integers(min_value=0, max_value=5_000_000),
+)
+def test_day_and_week_rules_count_as_dateutil_does(start: date, unit: str, count: int) -> None:
+    """Days and weeks are counted without dateutil; dateutil's relativedelta is the oracle,
+    past the end of the calendar too (both refuse, and the file is refused for it)."""
+    rule = Rule.model_validate({"after": "signed", unit: count})
+    try:
+        step = relativedelta(days=count) if unit == "days" else relativedelta(weeks=count)
+        expected: date | None = start + step
+    except (ValueError, OverflowError):
+        expected = None
+    try:
+        got: date | None = rule.date_from(start, None)
+    except (ValueError, OverflowError):
+        got = None
+    assert got == expected

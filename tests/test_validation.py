@@ -10,15 +10,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from handover.errors import DataFileError
 from handover.library import load, parse
-from handover.models import json_schema
+from handover.models import _check_url, json_schema
 from handover.reading import MAX_BYTES
 
 from .conftest import ROOT, SHIPPED, as_an_editor_reads
@@ -377,3 +378,58 @@ def test_every_bundled_agreement_names_the_schema_and_satisfies_it(path: Path) -
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../handover.schema.json"
     jsonschema.validate(as_an_editor_reads(text), json_schema())
     assert parse(text, str(path)).schema_ == 2
+
+
+url_parts = st.sampled_from(
+    [
+        "http",
+        "https",
+        "HTTP",
+        "ftp",
+        "://",
+        ":",
+        "//",
+        "/",
+        "?",
+        "#",
+        "[",
+        "]",
+        "@",
+        " ",
+        "\t",
+        "a",
+        "example.org",
+        "-",
+        ".",
+        ":80",
+        ":99999",
+        "x y",
+        "é",
+        "%20",
+        "\x00",
+        "\x7f",
+        "",
+    ]
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(url_parts, max_size=7).map("".join))
+@example("https://example.org/a?b#c")
+@example("http://a:99999/ b")
+@example("HTTPS://example.org")
+def test_url_rule_is_the_urlsplit_rule(text: str) -> None:
+    """models._check_url recognises plain URLs by a pattern before asking urlsplit; it must
+    accept exactly what the documented rule (urlsplit: http or https, a host, no space)
+    accepts. The rule is written out here with urlsplit as the oracle."""
+    try:
+        parts = urlsplit(text)
+        expected = parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
+    except ValueError:
+        expected = False
+    try:
+        _check_url(text)
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert accepted == expected

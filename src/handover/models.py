@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -56,7 +56,14 @@ def to_date(value: object) -> date:
     raise ValueError(f"expected a date as YYYY-MM-DD, got {describe(value)}")
 
 
+# An http(s) URL with a plain host name: what urlsplit would take apart as the rule below
+# wants, recognised without it (a library cites tens of thousands of sources).
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+
+
 def _check_url(value: str) -> str:
+    if _PLAIN_URL.fullmatch(value):
+        return value
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise ValueError(f"expected an http(s) URL, got {describe(value)}")
@@ -163,10 +170,12 @@ class Rule(_Model):
         return f"{self.after} + {plural(count, unit[:-1])}"
 
     def date_from(self, signed: date, in_force: date | None) -> date:
-        from dateutil.relativedelta import relativedelta
-
         ((unit, count),) = self._units()
         start = signed if self.after == "signed" else (in_force or signed)
+        if unit in ("days", "weeks"):  # a fixed number of days: no calendar needed
+            return start + timedelta(**{unit: count})
+        from dateutil.relativedelta import relativedelta
+
         step = relativedelta(
             days=count if unit == "days" else 0,
             weeks=count if unit == "weeks" else 0,
