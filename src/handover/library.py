@@ -7,6 +7,7 @@ Positions are only worked out when something is wrong (problems.report).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,7 +133,11 @@ class Library:
     def datasets(self, entries: Sequence[Entry] | None = None) -> list[Dataset]:
         """The datasets of these entries (all by default), built in one collector pause."""
         with collector_paused():
-            return [e.dataset for e in (self.entries if entries is None else entries)]
+            datasets = [e.dataset for e in (self.entries if entries is None else entries)]
+        # They live as long as the library: out of the collector's way, so that answering
+        # (a row per handover) does not walk them again and again.
+        gc.freeze()
+        return datasets
 
 
 def bundled_paths() -> list[Path]:

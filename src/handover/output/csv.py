@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from handover.output.plain import plain
+from handover.output.plain import CONTROL, plain
 from handover.output.views import AgreementList, ChangeLog, Export, Listing
 from handover.timeline import AGREEMENT_FIELDS, CHANGE_FIELDS, FIELDS
 
@@ -18,6 +18,9 @@ def cell(value: Any) -> str:
     """One CSV cell: empty for missing, true/false for booleans; text without control
     characters (a line break is kept, and quoted), and text that a spreadsheet would run as
     a formula prefixed with a quote."""
+    if type(value) is str:  # most cells: the same as below, with fewer questions
+        text = CONTROL.sub("", value)
+        return "'" + text if text.startswith(_FORMULA_STARTS) else text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -34,8 +37,7 @@ def table(records: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
-    for record in records:
-        writer.writerow([cell(record[name]) for name in fields])
+    writer.writerows([cell(record[name]) for name in fields] for record in records)
     return out.getvalue()
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def plain(text: str) -> str:
-    return _CONTROL.sub("", text)
+    return CONTROL.sub("", text)
