@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
@@ -378,3 +379,52 @@ def test_only_report_loads_the_template_engine(tmp_path: Path) -> None:
     assert loaded("status", "--date", "2020-11-20") == "[]"
     assert loaded("timeline", "--date", "2020-11-20", "--html", page) == "[]"
     assert loaded("report", "--date", "2020-11-20", "--output", page) == "['jinja2', 'markupsafe']"
+
+
+PUBLISHING = (
+    "jinja2",
+    "markupsafe",
+    "feedparser",
+    "playwright",
+    "icalendar",
+    "ruamel.yaml",
+    "xml.etree.ElementTree",
+    "rich",
+    "handover.output.report",
+    "handover.output.svgchart",
+    "handover.output.chart",
+    "handover.output.atom",
+    "handover.output.ics",
+    "handover.output.markdown",
+    "handover.output.table",
+    "handover.edit",
+)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_status_imports_only_what_it_uses(tmp_path: Path, fmt: str) -> None:
+    """status pays for no template engine, chart, feed, calendar or editor, cold or warm;
+    answered from the cache, it does not even import the YAML parser or dateutil."""
+    import subprocess
+
+    watched = (*PUBLISHING, "yaml", "dateutil", "tempfile", "shutil")
+    code = (
+        "import sys\n"
+        "from handover.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {watched!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("HANDOVER")}
+    argv = [sys.executable, "-c", code, "status", "--date", "2020-11-20", "--format", fmt]
+
+    def loaded(env: dict[str, str]) -> list[str]:
+        done = subprocess.run(argv, capture_output=True, text=True, env={**base, **env})
+        assert done.returncode == 0, done.stderr
+        names: list[str] = ast.literal_eval(done.stderr.strip().splitlines()[-1])
+        return names
+
+    cold = loaded({"HANDOVER_CACHE": "off"})
+    assert not set(cold) & set(PUBLISHING), cold
+    cache = {"HANDOVER_CACHE_DIR": str(tmp_path)}
+    loaded(cache)  # fills the cache
+    assert loaded(cache) == []
