@@ -78,11 +78,21 @@ def key(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def entry_for(data: bytes) -> Path | None:
-    """Where the entry for these bytes lives, or None when the cache is off (nothing is
-    hashed then)."""
+def entry_for(data: bytes, source: Path) -> Path | None:
+    """Where the entry for these bytes, read from `source`, lives; None when the cache is
+    off (nothing is hashed then). The name starts with the file's slot: when the file is
+    edited, its new entry replaces the old one (put), so editing files never grows the
+    cache."""
     folder = directory()
-    return None if folder is None else folder / f"{key(data)}.json"
+    return None if folder is None else folder / f"{_slot(source)}-{key(data)}.json"
+
+
+def _slot(source: Path) -> str:
+    """The file's path (as named, made absolute) and the code that reads it, as 16 hex
+    digits: two installs of different versions keep their entries apart."""
+    digest = hashlib.sha256(_code_digest())
+    digest.update(os.fsencode(os.path.abspath(source)))
+    return digest.hexdigest()[:16]
 
 
 def _payload(path: Path) -> tuple[bytes, bytes] | None:
@@ -168,6 +178,7 @@ def put(path: Path, dataset: Dataset) -> None:
         write_atomic(path, blob, durable=False, new_mode=0o600)
     except (OSError, HandoverError):
         return  # a cache we cannot write is no cache; the answer is the same
+    _replace_in_slot(path)
     prune(path.parent)
 
 
@@ -409,6 +420,41 @@ def _touch(path: Path) -> None:
         pass
 
 
+_slots: dict[Path, dict[str, set[str]]] = {}  # folder -> slot -> entry names
+
+
+def _replace_in_slot(written: Path) -> None:
+    """Remove the other entries of the file `written` was made from: its older contents.
+    The folder is listed once a process (at its first write there); later writes are
+    added to what was listed."""
+    folder = written.parent
+    slots = _slots.get(folder)
+    if slots is None:
+        slots = _slots[folder] = {}
+        for _, _, name in _listing(folder):
+            slot, dash, _ = name.partition("-")
+            if dash:
+                slots.setdefault(slot, set()).add(name)
+    slot = written.name.partition("-")[0]
+    for name in slots.get(slot, set()) - {written.name}:
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
+    slots[slot] = {written.name}
+
+
+def _listing(folder: Path) -> list[tuple[float, int, str]]:
+    """(time stamp, size, name) of every entry in the folder; none if it cannot be read."""
+    entries = []
+    try:
+        for item in os.scandir(folder):
+            if item.name.endswith(".json") and item.is_file(follow_symlinks=False):
+                info = item.stat(follow_symlinks=False)
+                entries.append((info.st_mtime, info.st_size, item.name))
+    except OSError:
+        return []
+    return entries
+
+
 def prune(folder: Path) -> None:
     """Remove entries unused for MAX_AGE_DAYS, then the least recently used until the folder
     holds at most MAX_TOTAL_BYTES. Runs at most once a process."""
@@ -417,14 +463,7 @@ def prune(folder: Path) -> None:
         return
     _pruned = True
     now = time.time()
-    entries = []
-    try:
-        for item in os.scandir(folder):
-            if item.name.endswith(".json") and item.is_file(follow_symlinks=False):
-                info = item.stat(follow_symlinks=False)
-                entries.append((info.st_mtime, info.st_size, item.path))
-    except OSError:
-        return
+    entries = [(mtime, size, str(folder / name)) for mtime, size, name in _listing(folder)]
     entries.sort(reverse=True)  # most recently used first
     total = 0
     for mtime, size, entry in entries:

@@ -44,7 +44,7 @@ def load(path: Path) -> Dataset:
     A valid file's dataset is cached (cache.py), keyed by the file's exact bytes and the
     validating code: a second run on an unchanged file skips the YAML parse and the rules."""
     data = read_bytes(path)
-    entry = cache.entry_for(data)  # None when the cache is off
+    entry = cache.entry_for(data, path)  # None when the cache is off
     with collector_paused():
         dataset = None if entry is None else cache.get(entry)
         if dataset is None:
@@ -220,7 +220,7 @@ def load_library(options: Sequence[str] = ()) -> Library:
 def _entry(path: Path) -> Entry:
     """A file of a library: from the summary its cache entry keeps, or loaded (and cached)."""
     data = read_bytes(path)
-    where = cache.entry_for(data)  # None when the cache is off
+    where = cache.entry_for(data, path)  # None when the cache is off
     summary = None if where is None else cache.peek(where)
     if summary is not None:
         return Entry(path, summary, cached=where)
