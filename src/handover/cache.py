@@ -139,7 +139,7 @@ def get(path: Path) -> Dataset | None:
     summary, payload = found
     try:
         data = json.loads(payload)
-        dataset = rebuild(Dataset, data)
+        dataset = check(data)
         kept = json.loads(summary)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # not what put() writes, or not what a valid file holds: ignore it
@@ -185,6 +185,27 @@ def put(path: Path, dataset: Dataset) -> None:
 def dump(model: BaseModel) -> bytes:
     """The JSON an entry holds: the keys as written in a file, only those that were set."""
     return model.model_dump_json(by_alias=True, exclude_unset=True).encode()
+
+
+# --- checking loaded data against the models ---------------------------------------------------
+
+# pydantic's validator for the models costs about 20 ms to build (and loads its plugins), then
+# checks faster than Python: the first datasets of a process are checked by rebuild() below,
+# the rest by pydantic. Both hold a dataset to the same rules (tests/test_checks.py).
+PYTHON_CHECKS = 100
+_python_checks_left = PYTHON_CHECKS
+
+
+def check(data: Any) -> Dataset:
+    """A dataset from loaded data (a YAML document, or an entry's JSON), held to every rule
+    of the models but the cross-field ones (cross_problems, run by the caller). Raises
+    ValueError (pydantic's ValidationError among them), TypeError, KeyError or
+    AttributeError when the data breaks one."""
+    global _python_checks_left
+    if _python_checks_left > 0:
+        _python_checks_left -= 1
+        return rebuild(Dataset, data)
+    return Dataset.model_validate(data, context={"cross_checked": True})
 
 
 # --- models from JSON, derived from the models' definitions ---------------------------------

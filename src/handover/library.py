@@ -65,9 +65,12 @@ def _parse(text: str, filename: str) -> Dataset:
     problems: list[Problem] = []
     dataset: Dataset | None = None
     try:
-        dataset = Dataset.model_validate(raw, context={"cross_checked": True})
-    except ValidationError as exc:
-        problems += from_pydantic(exc, Dataset, {"deadline": DEADLINE_TAGS})
+        dataset = cache.check(raw)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        try:  # pydantic decides, and words what is wrong
+            dataset = Dataset.model_validate(raw, context={"cross_checked": True})
+        except ValidationError as exc:
+            problems += from_pydantic(exc, Dataset, {"deadline": DEADLINE_TAGS})
     problems += cross_problems(raw)
     if dataset is not None and not problems and not duplicates:
         return dataset
