@@ -1,12 +1,16 @@
 """Whole-process benchmarks of handover against what the platform itself costs.
 
-    .venv/bin/python benchmarks/bench.py [--quick]
+    python3 benchmarks/bench.py AFTER_VENV [BEFORE_VENV] [--quick]
 
-Run by hand, not by CI. Every figure is the median of several runs; the commands of one
-comparison take turns, so a busy moment on the machine hits them alike. Each line gives the
-ratio to the baseline measured in the same run. Peak memory is the child's maximum resident
-set size. Datasets of generated handovers are written to a temporary folder; the cache goes
-to a temporary folder too, so "cold" and "warm" mean exactly that.
+Each VENV is a regular (non-editable) install: `python3 -m venv V && V/bin/pip install .`
+from a checkout of the commit to measure. Run by hand, not by CI.
+
+Every figure is the median of several rounds, and the commands of a round run in turn (the
+floor, then before, then after), so a busy moment on the machine hits them alike. Each goal
+is a ratio to a floor measured in the same rounds. Peak memory is the largest resident set
+of any run of the command. The libraries come from benchmarks/generate.py (one file per
+agreement, ten handovers each) and are written to a temporary folder; so is each install's
+cache, so "cold" (HANDOVER_CACHE=off) and "warm" (after one untimed run) mean exactly that.
 """
 
 from __future__ import annotations
@@ -18,102 +22,196 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import write_dataset  # noqa: E402
+from generate import write_library  # noqa: E402
 
-PY = sys.executable
-HANDOVER = str(Path(PY).parent / "handover")
+Command = tuple[list[str], dict[str, str]]
+# A bare C-loader parse of every file of a folder, with the collector paused: the floor of
+# the library rows (what a program that only reads the YAML would cost).
+BARE_PARSE = (
+    "import gc, sys, yaml\n"
+    "from pathlib import Path\n"
+    "gc.disable()\n"
+    "for path in sorted(Path(sys.argv[1]).rglob('*.yaml')):\n"
+    "    yaml.load(path.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
+)
+STATUS_FLOOR = "import click, yaml; from pydantic import BaseModel"
+AS_OF = "2020-11-20"
+LIBRARY_DAY = "1985-06-01"  # inside the generated libraries' decades
 
 
-def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, int]:
-    """Seconds and peak memory (KiB) of one run."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds and peak memory (KiB) of one run; stops the benchmark if the run fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if os.waitstatus_to_exitcode(status) != 0:
         errors = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"{' '.join(argv)} failed: {errors}")
     return elapsed, usage.ru_maxrss
 
 
-def compare(title: str, commands: list[tuple[str, list[str], dict[str, str]]], runs: int) -> None:
-    """Run each command `runs` times, taking turns; print medians and ratios to the first."""
-    times: dict[str, list[float]] = {name: [] for name, _, _ in commands}
-    memory: dict[str, int] = {name: 0 for name, _, _ in commands}
-    for _ in range(runs):
-        for name, argv, env in commands:
+def rounds(commands: dict[str, Command], count: int) -> dict[str, tuple[float, float]]:
+    """Median seconds and peak MiB of each command over `count` rounds, taking turns."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks = dict.fromkeys(commands, 0)
+    for _ in range(count):
+        for name, (argv, env) in commands.items():
             elapsed, peak = run_once(argv, env)
             times[name].append(elapsed)
-            memory[name] = max(memory[name], peak)
-    base = statistics.median(times[commands[0][0]])
-    print(f"\n{title} (median of {runs})")
-    print(f"| {'command':<58} | {'median':>9} | {'ratio':>6} | {'peak MiB':>8} |")
-    print(f"|{'-' * 60}|{'-' * 11}:|{'-' * 7}:|{'-' * 9}:|")
-    for name, _, _ in commands:
-        median = statistics.median(times[name])
-        print(
-            f"| {name:<58} | {median * 1000:>7.0f}ms | {median / base:>6.2f} |"
-            f" {memory[name] / 1024:>8.1f} |"
-        )
+            peaks[name] = max(peaks[name], peak)
+    return {name: (statistics.median(times[name]), peaks[name] / 1024) for name in commands}
+
+
+class Bench:
+    def __init__(self, installs: dict[str, Path], work: Path, quick: bool) -> None:
+        self.installs = installs  # label -> venv, "before" first when there is one
+        self.work = work
+        self.quick = quick
+        self.base = {
+            k: v for k, v in os.environ.items() if not k.startswith(("HANDOVER", "COVERAGE"))
+        }
+        self.python = str(installs["after"] / "bin" / "python")
+        self.results: dict[str, tuple[float, float]] = {}
+
+    def exe(self, label: str) -> str:
+        return str(self.installs[label] / "bin" / "handover")
+
+    def warm_env(self, label: str, what: str) -> dict[str, str]:
+        folder = self.work / "cache" / label / what
+        return {**self.base, "HANDOVER_CACHE_DIR": str(folder)}
+
+    def cold_env(self) -> dict[str, str]:
+        return {**self.base, "HANDOVER_CACHE": "off"}
+
+    def measure(self, commands: dict[str, Command], count: int) -> None:
+        for argv, env in commands.values():  # one untimed run each: fills the warm caches
+            run_once(argv, env)
+        self.results.update(rounds(commands, count))
+
+    def bundled(self) -> None:
+        commands: dict[str, Command] = {
+            "floor: import click": ([self.python, "-c", "import click"], self.base),
+            "floor: status imports": ([self.python, "-c", STATUS_FLOOR], self.base),
+        }
+        page = str(self.work / "report.html")
+        status = ["status", "--date", AS_OF, "--format", "json"]
+        for label in self.installs:
+            exe, warm = self.exe(label), self.warm_env(label, "bundled")
+            commands[f"{label}: --help"] = ([exe, "--help"], self.base)
+            commands[f"{label}: status warm"] = ([exe, *status], warm)
+            commands[f"{label}: status cold"] = ([exe, *status], self.cold_env())
+            report = [exe, "report", "--date", AS_OF, "--output", page]
+            commands[f"{label}: report warm"] = (report, warm)
+        self.measure(commands, 11 if self.quick else 31)
+
+    def library(self, files: int, count: int, in_play: bool) -> None:
+        folder = self.work / f"library-{files}"
+        if not folder.exists():
+            write_library(folder, files)
+        commands: dict[str, Command] = {
+            f"floor: bare parse {files}": ([self.python, "-c", BARE_PARSE, str(folder)], self.base)
+        }
+        for label in self.installs:
+            exe = self.exe(label)
+            warm = self.warm_env(label, f"library-{files}")
+            every = [exe, "--data", str(folder), "status", "--all", "--format", "csv"]
+            commands[f"{label}: {files} all warm"] = (every, warm)
+            commands[f"{label}: {files} all cold"] = (every, self.cold_env())
+            if in_play:
+                default = [exe, "--data", str(folder), "status", "--date", LIBRARY_DAY]
+                commands[f"{label}: {files} in play warm"] = ([*default, "--format", "csv"], warm)
+                commands[f"{label}: {files} in play cold"] = (
+                    [*default, "--format", "csv"],
+                    self.cold_env(),
+                )
+        self.measure(commands, count)
+
+    def report(self) -> None:
+        r = {name: seconds for name, (seconds, _) in self.results.items()}
+        mib = {name: peak for name, (_, peak) in self.results.items()}
+        labels = list(self.installs)
+
+        def ratio(name: str, floor: str) -> str:
+            return " | ".join(f"{r[f'{label}: {name}'] / r[floor]:.2f}x" for label in labels)
+
+        def both(name: str) -> str:
+            return " | ".join(f"{r[f'{label}: {name}'] * 1000:,.0f} ms" for label in labels)
+
+        print("\nmedians; ratios to a floor measured in the same rounds\n")
+        print(f"| what | floor | goal | {' | '.join(labels)} |")
+        print(f"|---|---|---|{'---:|' * len(labels)}")
+        click_floor, status_floor = "floor: import click", "floor: status imports"
+        bare = "floor: bare parse 2000"
+        rows = [
+            ("`--help`", "import click", "<= 1.10x", ratio("--help", click_floor)),
+            ("`status` json, bundled, warm", "status imports", "<= 1.15x",
+             ratio("status warm", status_floor)),
+            ("the same, cold", "status imports", "<= 1.30x", ratio("status cold", status_floor)),
+            ("`status --all` csv, 2,000 files, warm", "bare parse", "<= 0.30x",
+             ratio("2000 all warm", bare)),
+            ("the same, cold", "bare parse", "<= 1.0x", ratio("2000 all cold", bare)),
+            ("default `status`, 2,000 files, warm", "`status --all` warm", "<= 1.0x",
+             " | ".join(f"{r[f'{x}: 2000 in play warm'] / r[f'{x}: 2000 all warm']:.2f}x"
+                        for x in labels)),
+            ("the same, cold", "`status --all` cold", "<= 1.0x",
+             " | ".join(f"{r[f'{x}: 2000 in play cold'] / r[f'{x}: 2000 all cold']:.2f}x"
+                        for x in labels)),
+            ("`report`, bundled, warm", "`status`, bundled, warm", "<= 2.5x",
+             " | ".join(f"{r[f'{x}: report warm'] / r[f'{x}: status warm']:.2f}x"
+                        for x in labels)),
+        ]  # fmt: skip
+        for what, floor, goal, figures in rows:
+            print(f"| {what} | {floor} | {goal} | {figures} |")
+        sizes = sorted({int(n.split()[-1]) for n in r if n.startswith("floor: bare parse")})
+        for mode in ("warm", "cold"):
+            per_file = {
+                label: [(r[f"{label}: {n} all {mode}"] - r[status_floor]) / n * 1000 for n in sizes]
+                for label in labels
+            }
+            spread = " | ".join(_spread(per_file[label]) for label in labels)
+            detail = " / ".join(f"{n:,}" for n in sizes)
+            print(f"| `status --all` per file, {detail} files, {mode} | | within +-25% | {spread} |")
+        largest = sizes[-1]
+        for name in (f"{largest} in play warm", f"{largest} all warm"):
+            if f"after: {name}" in mib:
+                peaks = " | ".join(f"{mib[f'{label}: {name}']:,.0f} MiB" for label in labels)
+                print(f"| peak memory, {name.replace(str(largest), f'{largest:,} files')} | "
+                      f"| <= 300 MiB | {peaks} |")  # fmt: skip
+        print("\nall medians\n")
+        for name in sorted(r):
+            print(f"- {name}: {r[name] * 1000:,.1f} ms, peak {mib[name]:,.0f} MiB")
+        print(f"\nsanity: {both('--help')} for --help")
+
+
+def _spread(per_file: list[float]) -> str:
+    """ms per file at each size, and the largest distance from their mean."""
+    mean = statistics.mean(per_file)
+    worst = max(abs(x - mean) / mean for x in per_file)
+    return " / ".join(f"{x:.2f}" for x in per_file) + f" ms (+-{worst:.0%})"
 
 
 def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
     quick = "--quick" in sys.argv
+    if not args:
+        raise SystemExit(__doc__)
+    installs = {"after": Path(args[0]).resolve()}
+    if len(args) > 1:
+        installs = {"before": Path(args[1]).resolve(), **installs}
     work = Path(tempfile.mkdtemp(prefix="handover-bench-"))
-    cache = work / "cache"
-    base_env = {k: v for k, v in os.environ.items() if k not in ("HANDOVER_DATA", "HANDOVER_CACHE")}
-    warm = {**base_env, "XDG_CACHE_HOME": str(cache)}
-    cold = {**base_env, "HANDOVER_CACHE": "off"}
+    bench = Bench(installs, work, quick)
     try:
-        runs = 7 if quick else 21
-        compare(
-            "Start-up",
-            [
-                ("python -c 'import click' (baseline)", [PY, "-c", "import click"], base_env),
-                ("handover --help", [HANDOVER, "--help"], base_env),
-            ],
-            runs,
-        )
-        floor = "import click, yaml; from pydantic import BaseModel"
-        json_status = [HANDOVER, "status", "--format", "json"]
-        run_once(json_status, warm)  # fill the cache
-        compare(
-            "status --format json on the shipped data",
-            [
-                (f"python -c '{floor}' (baseline)", [PY, "-c", floor], base_env),
-                ("handover status --format json (cache warm)", json_status, warm),
-                ("handover status --format json (cache off)", json_status, cold),
-            ],
-            runs,
-        )
-        sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
-        for size in sizes:
-            data = work / f"handovers-{size}.yaml"
-            write_dataset(data, size)
-            bare = (
-                f"import yaml; yaml.load(open({str(data)!r}, encoding='utf-8'), "
-                "Loader=yaml.CSafeLoader)"
-            )
-            shutil.rmtree(cache, ignore_errors=True)
-            status = [HANDOVER, "--data", str(data), "status", "--format", "csv"]
-            status += ["--date", "2021-06-01"]
-            run_once(status, warm)  # fill the cache
-            compare(
-                f"{size:,} handovers ({data.stat().st_size / 1024 / 1024:.1f} MiB)",
-                [
-                    ("bare C-loader parse, GC on (baseline)", [PY, "-c", bare], base_env),
-                    ("handover status --format csv (cache off)", status, cold),
-                    ("handover status --format csv (cache warm)", status, warm),
-                ],
-                3 if size >= 100_000 else (5 if quick else 7),
-            )
+        bench.bundled()
+        bench.library(200, 5 if quick else 11, in_play=False)
+        bench.library(2000, 3 if quick else 7, in_play=True)
+        bench.library(2000 if quick else 20_000, 1 if quick else 3, in_play=True)
+        bench.report()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
