@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -98,5 +97,7 @@ def parse_user_date(text: str) -> DateSpec:
 
 def today_in(timezone: str, now: datetime | None = None) -> date:
     """Today's date in an IANA time zone (`now` is for tests; it must be aware)."""
+    from zoneinfo import ZoneInfo  # only when "today" is asked for
+
     zone = ZoneInfo(timezone)
     return (now.astimezone(zone) if now is not None else datetime.now(zone)).date()

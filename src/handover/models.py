@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -71,6 +70,9 @@ def _check_url(value: str) -> str:
 
 
 def _check_timezone(value: str) -> str:
+    # zoneinfo (and the sysconfig it reads) only when a file is checked, not at every start
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from click.shell_completion import CompletionItem
 
 from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
 from handover.errors import HandoverError, OutputError, UsageError
@@ -33,6 +32,8 @@ from handover.plural import plural
 from handover.timeline import Row, exists, in_play, rows
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from handover.output.views import View
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -197,6 +198,8 @@ def complete_names(
         return []
     wanted = fold(incomplete)
     seen: set[str] = set()
+    from click.shell_completion import CompletionItem  # completion only
+
     found: list[CompletionItem] = []
     for handover in (h for d in datasets for h in d.handovers):
         for spelling in (handover.id, handover.name, *handover.aliases):
