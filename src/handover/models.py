@@ -9,6 +9,7 @@ reported in the same run. `Dataset` runs the same function when built from Pytho
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
@@ -38,6 +39,20 @@ _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 def to_date(value: object) -> date:
     """A calendar date: `YYYY-MM-DD` text or a date; never a number or a date with a time."""
+    if type(value) is str:
+        return _day(value)
+    return _to_date(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _day(text: str) -> date:
+    """to_date for text, remembered: a library writes the same days many times over (a
+    deadline, its source's date, a completion), and each is read by the model and again by
+    the cross-field rules. Refusals are not remembered (lru_cache keeps no exceptions)."""
+    return _to_date(text)
+
+
+def _to_date(value: object) -> date:
     if isinstance(value, datetime):
         raise ValueError("expected a date (YYYY-MM-DD) without a time")
     if isinstance(value, date):
