@@ -176,7 +176,8 @@ class Bench:
             }
             spread = " | ".join(_spread(per_file[label]) for label in labels)
             detail = " / ".join(f"{n:,}" for n in sizes)
-            print(f"| `status --all` per file, {detail} files, {mode} | | within +-25% | {spread} |")
+            what = f"`status --all` per file, {detail} files, {mode}"
+            print(f"| {what} | | within +-25% | {spread} |")
         largest = sizes[-1]
         for name in (f"{largest} in play warm", f"{largest} all warm"):
             if f"after: {name}" in mib:
