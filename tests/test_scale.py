@@ -131,3 +131,21 @@ def test_the_cache_keeps_one_entry_a_file_across_edits(
         done = run(*argv, env={"HANDOVER_CACHE_DIR": str(cache)})
         assert done.returncode == 0, done.stderr
         assert len(list(cache.glob("*.json"))) == 60
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_status_all_made_one_agreement_at_a_time_is_export(
+    run: Callable[..., Any], library: Path, tmp_path: Path, fmt: str
+) -> None:
+    """status --all for programs builds, answers and drops one agreement at a time; export
+    builds the whole library first. Once every agreement is signed they list the same rows,
+    so the two must print the same bytes, warm and cold."""
+    after_all = "1970-01-01"  # the 300th agreement is signed on day 2,691 (May 1967)
+    for env in ({"HANDOVER_CACHE": "off"}, {"HANDOVER_CACHE_DIR": str(tmp_path)}):
+        streamed = run("--data", str(library), "status", "--all", "--date", after_all,
+                       "--format", fmt, env=env)  # fmt: skip
+        whole = run("--data", str(library), "export", "--date", after_all, "--format", fmt,
+                    env=env)  # fmt: skip
+        assert streamed.returncode == whole.returncode == 0, streamed.stderr + whole.stderr
+        assert streamed.stdout == whole.stdout
+        assert streamed.stdout.count("area-9") == FILES

@@ -18,16 +18,16 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from handover.dates import DateInputError, DateSpec, parse_user_date, today_in
 from handover.errors import HandoverError, OutputError, UsageError
-from handover.library import Library, load_library
+from handover.library import Entry, Library, load_library
 from handover.models import Dataset
 from handover.names import NameIndex, fold, lookup
-from handover.output import FORMATS, formats_for, render
+from handover.output import FORMATS, chunks, formats_for, render
 from handover.plural import plural
 from handover.timeline import Row, exists, in_play, rows
 
@@ -71,13 +71,20 @@ class App:
         """The agreements a command about the state of play covers: those picked with
         --agreement; else all of them with --all, or when there is one; else those in play on
         the date. And a line saying how many more there are."""
+        entries, more = self.covered_entries(as_of, picked, show_all)
+        return self.library().datasets(entries), more
+
+    def covered_entries(
+        self, as_of: date, picked: Sequence[str] = (), show_all: bool = False
+    ) -> tuple[list[Entry], tuple[str, ...]]:
+        """covered(), as library entries: their datasets not built yet."""
         library = self.library()
         if picked:
-            return library.datasets([library.entry(a) for a in dict.fromkeys(picked)]), ()
+            return [library.entry(a) for a in dict.fromkeys(picked)], ()
         if show_all or len(library) == 1:
-            return library.datasets(), ()
+            return library.entries, ()
         # Chosen by their summaries: agreements not in play are never rebuilt.
-        chosen = library.datasets([e for e in library.entries if in_play(e.summary, as_of)])
+        chosen = [e for e in library.entries if in_play(e.summary, as_of)]
         hidden = len(library) - len(chosen)
         if not hidden:
             return chosen, ()
@@ -145,10 +152,12 @@ class App:
             if a.checked is not None and as_of > a.checked
         )
 
-    def headline(self, what: str, as_of: date, datasets: Sequence[Dataset]) -> str:
-        named = (
-            datasets[0].agreement.id if len(datasets) == 1 else plural(len(datasets), "agreement")
-        )
+    def headline(self, what: str, as_of: date, datasets: Sequence[Dataset | Entry]) -> str:
+        if len(datasets) == 1:
+            (only,) = datasets
+            named = only.id if isinstance(only, Entry) else only.agreement.id
+        else:
+            named = plural(len(datasets), "agreement")
         return f"{what} as of {as_of.isoformat()} ({named})"
 
 
@@ -327,13 +336,36 @@ def write_stdout(data: str | bytes) -> None:
     raw.flush()
 
 
+STDOUT_PIECE = 256 * 1024  # characters gathered before a write to stdout
+
+
 def emit_view(fmt: str, view: View, output: str | None = None) -> None:
     """Render the view and write it to stdout, or atomically to `output`. Its notes are part
-    of a format for people; beside data for programs they go to stderr."""
-    write_out(render(fmt, view), output)
+    of a format for people; beside data for programs they go to stderr. On stdout a view is
+    written in pieces as it is made (a long CSV or JSON listing is never held whole)."""
+    if output is None or output == "-":
+        gathered: list[str | bytes] = []
+        size = 0
+        for piece in chunks(fmt, view):
+            gathered.append(piece)
+            size += len(piece)
+            if size >= STDOUT_PIECE:
+                write_stdout(_joined(gathered))
+                gathered, size = [], 0
+        if gathered:
+            write_stdout(_joined(gathered))
+    else:
+        write_out(render(fmt, view), output)
     if not FORMATS[fmt].for_people:
         for line in view.notes:
             note(line)
+
+
+def _joined(pieces: list[str | bytes]) -> str | bytes:
+    """One renderer's pieces, all text or all bytes (a mix is a TypeError, never dropped)."""
+    if isinstance(pieces[0], bytes):
+        return b"".join(cast(list[bytes], pieces))
+    return "".join(cast(list[str], pieces))
 
 
 def write_out(data: str | bytes, output: str | None) -> None:

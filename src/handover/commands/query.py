@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+
 import click
 
 from handover.commands.common import (
@@ -19,9 +22,10 @@ from handover.commands.common import (
 )
 from handover.dates import DateSpec
 from handover.errors import EXIT_OVERDUE
+from handover.output import FORMATS
 from handover.output.views import AgreementList, Detail, Listing
 from handover.plural import plural
-from handover.timeline import Status, agreement_fields, row
+from handover.timeline import Row, Status, agreement_fields, row, rows
 from handover.timeline import delays as delayed
 from handover.timeline import upcoming as upcoming_rows
 
@@ -48,6 +52,9 @@ def status(
 ) -> None:
     """The state of every handover (or the NAMEd ones) as of a date."""
     as_of = app.as_of(when)
+    if not names and not FORMATS[fmt].for_people:
+        _stream_status(ctx, app, as_of, picked, show_all, fmt, fail_if_overdue)
+        return
     if names:  # NAMEs pick handovers anywhere; listed in file order, as without them
         wanted = {(d.agreement.id, hid) for d, hid in app.resolve(names)}
         datasets = [d for d in app.datasets() if any(a == d.agreement.id for a, _ in wanted)]
@@ -64,6 +71,39 @@ def status(
     notes = (*more, *app.staleness(as_of, datasets))
     emit_view(fmt, Listing(app.headline("Handovers", as_of, datasets), chosen, notes=notes))
     overdue = [r.handover.id for r in chosen if r.status is Status.OVERDUE]
+    if fail_if_overdue and overdue:
+        note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
+        ctx.exit(EXIT_OVERDUE)
+
+
+def _stream_status(
+    ctx: click.Context,
+    app: App,
+    as_of: date,
+    picked: tuple[str, ...],
+    show_all: bool,
+    fmt: str,
+    fail_if_overdue: bool,
+) -> None:
+    """status for programs (CSV, JSON): the same rows, notes and exit code, answered one
+    agreement at a time so that memory holds one agreement's models, not the library's.
+    (A table needs every row to size its columns, so it takes the path above.)"""
+    entries, more = app.covered_entries(as_of, picked, show_all)
+    stale: list[str] = []
+    overdue: list[str] = []
+
+    def streamed() -> Iterator[Row]:
+        for dataset in app.library().stream(entries):
+            stale.extend(app.staleness(as_of, [dataset]))
+            for found in rows(dataset, as_of):
+                if found.status is Status.OVERDUE:
+                    overdue.append(found.handover.id)
+                yield found
+
+    heading = app.headline("Handovers", as_of, entries)
+    emit_view(fmt, Listing(heading, streamed(), notes=more))  # the rows are made as written
+    for line in stale:  # after `more`, as the notes of the path above come
+        note(line)
     if fail_if_overdue and overdue:
         note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
         ctx.exit(EXIT_OVERDUE)

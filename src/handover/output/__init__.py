@@ -9,8 +9,9 @@ table pulls in rich, the calendar icalendar).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib import import_module
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from handover.output.views import View
@@ -44,9 +45,23 @@ def formats_for(view: type[View]) -> list[str]:
 
 def render(fmt: str, view: View) -> str | bytes:
     """The view in that format: text, or bytes for formats that fix their own encoding."""
+    result: str | bytes = _renderer(fmt, view).render(view)
+    return result
+
+
+def chunks(fmt: str, view: View) -> Iterator[str | bytes]:
+    """The view in that format, in pieces as it is made: from the renderer's own
+    `chunks(view)` where it has one (CSV and JSON write a long listing a row at a time),
+    else the whole of render() as one piece."""
+    renderer = _renderer(fmt, view)
+    if hasattr(renderer, "chunks"):
+        pieces: Iterator[str | bytes] = renderer.chunks(view)
+        return pieces
+    return iter([renderer.render(view)])
+
+
+def _renderer(fmt: str, view: View) -> Any:
     chosen = FORMATS[fmt]
     if type(view).__name__ not in chosen.views:
         raise TypeError(f"the {fmt} format does not render a {type(view).__name__}")
-    renderer = import_module(f"handover.output.{chosen.module}")
-    result: str | bytes = renderer.render(view)
-    return result
+    return import_module(f"handover.output.{chosen.module}")

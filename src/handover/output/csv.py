@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from handover.output.plain import CONTROL, plain
@@ -34,16 +34,33 @@ def cell(value: Any) -> str:
 
 
 def table(records: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
+    return "".join(pieces(records, fields))
+
+
+def pieces(
+    records: Iterable[Mapping[str, Any]], fields: Sequence[str], rows_a_piece: int = 1000
+) -> Iterator[str]:
+    """The CSV text in pieces of `rows_a_piece` rows (the header first), made as the records
+    come: a long listing is written while it is made, never held whole."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
-    writer.writerows([cell(record[name]) for name in fields] for record in records)
-    return out.getvalue()
+    for count, record in enumerate(records, 1):
+        writer.writerow([cell(record[name]) for name in fields])
+        if count % rows_a_piece == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def chunks(view: Listing | Export | ChangeLog | AgreementList) -> Iterator[str]:
+    if isinstance(view, AgreementList):
+        return pieces(view.agreements, AGREEMENT_FIELDS)
+    if isinstance(view, ChangeLog):
+        return pieces((c.fields() for c in view.changes), CHANGE_FIELDS)
+    return pieces((r.fields() for r in view.rows), FIELDS)  # status and export alike
 
 
 def render(view: Listing | Export | ChangeLog | AgreementList) -> str:
-    if isinstance(view, AgreementList):
-        return table(view.agreements, AGREEMENT_FIELDS)
-    if isinstance(view, ChangeLog):
-        return table((c.fields() for c in view.changes), CHANGE_FIELDS)
-    return table((r.fields() for r in view.rows), FIELDS)  # status and export alike
+    return "".join(chunks(view))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from handover.models import Source
@@ -39,11 +39,25 @@ def _sources(sources: Iterable[Source]) -> list[dict[str, Any]]:
     return [source.model_dump(mode="json") for source in sources]
 
 
+def chunks(view: Listing | Export | ChangeLog | Detail | AgreementList | Document) -> Iterator[str]:
+    """The document in pieces, a row at a time for listings (the same text as dumps() of the
+    whole list, which would hold every row at once); in one piece otherwise."""
+    if not isinstance(view, Listing | Export):
+        yield render(view)
+        return
+    opening = "[\n"
+    for record in view.rows:
+        item = json.dumps(record.fields(), indent=2, ensure_ascii=False)
+        yield opening + "  " + item.replace("\n", "\n  ")  # JSON text holds no raw newline
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
+
+
 def render(view: Listing | Export | ChangeLog | Detail | AgreementList | Document) -> str:
     if isinstance(view, AgreementList):
         return dumps(list(view.agreements))
     if isinstance(view, Listing | Export):
-        return dumps([r.fields() for r in view.rows])
+        return "".join(chunks(view))
     if isinstance(view, ChangeLog):
         return dumps([c.fields() for c in view.changes])
     if isinstance(view, Detail):

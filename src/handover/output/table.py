@@ -276,7 +276,8 @@ def _renderables(view: Listing | ChangeLog | Detail | AgreementList) -> list[Ren
         out = [title(view.heading), changes_table(view.changes) if view.changes else "Nothing."]
     else:
         columns = delays_table if view.columns == "delays" else status_table
-        table = _with_agreements(columns(view.rows), view.rows) if view.rows else None
+        rows = list(view.rows)  # read more than once here: sizes, then cells
+        table = _with_agreements(columns(rows), rows) if rows else None
         out = [title(view.heading), table or "Nothing to list."]
     return out + [Text(line, no_wrap=True) for line in view.notes]
 

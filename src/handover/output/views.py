@@ -6,7 +6,7 @@ format renders which view.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -17,10 +17,11 @@ if TYPE_CHECKING:  # kept light: commands import this module to list their forma
 
 class Listing(NamedTuple):
     """Rows of handovers as of a date (status, upcoming, delays). `notes` are lines for the
-    reader: under a table, on stderr beside machine-readable data."""
+    reader: under a table, on stderr beside machine-readable data. For a format that is not
+    for people, `rows` may be an iterator, made as they are written: read them once."""
 
     heading: str
-    rows: Sequence[Row]
+    rows: Iterable[Row]
     columns: Literal["status", "delays"] = "status"
     notes: tuple[str, ...] = ()
 
