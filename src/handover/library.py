@@ -151,7 +151,7 @@ class Library:
 
     def stream(self, entries: Sequence[Entry]) -> Iterator[Dataset]:
         """The datasets of these entries one at a time, none kept by the library: memory
-        holds one agreement's models, not the library's (20,000 files: 64 MiB, not 780)."""
+        holds one agreement's models, not the library's (20,000 files: about 70 MiB, not 780)."""
         for entry in entries:
             yield entry.passing()
 
