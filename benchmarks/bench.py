@@ -5,8 +5,8 @@
 Each VENV is a regular (non-editable) install: `python3 -m venv V && V/bin/pip install .`
 from a checkout of the commit to measure. Run by hand, not by CI.
 
-Every figure is the median of several rounds, and the commands of a round run in turn (the
-floor, then before, then after), so a busy moment on the machine hits them alike. Each goal
+Every figure is the median of several rounds, and the commands of a round run in turn (in
+an order shuffled each round), so a busy moment on the machine hits them alike. Each goal
 is a ratio to a floor measured in the same rounds. Peak memory is the largest resident set
 of any run of the command. The libraries come from benchmarks/generate.py (one file per
 agreement, ten handovers each) and are written to a temporary folder; so is each install's
@@ -16,6 +16,7 @@ cache, so "cold" (HANDOVER_CACHE=off) and "warm" (after one untimed run) mean ex
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -58,11 +59,16 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
 
 
 def rounds(commands: dict[str, Command], count: int) -> dict[str, tuple[float, float]]:
-    """Median seconds and peak MiB of each command over `count` rounds, taking turns."""
+    """Median seconds and peak MiB of each command over `count` rounds, taking turns in an
+    order shuffled each round (a fixed order showed a bias of a few milliseconds against
+    whichever install ran second, with the two installs' --help code byte for byte equal)."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks = dict.fromkeys(commands, 0)
+    shuffler = random.Random(13)
     for _ in range(count):
-        for name, (argv, env) in commands.items():
+        order = list(commands.items())
+        shuffler.shuffle(order)
+        for name, (argv, env) in order:
             elapsed, peak = run_once(argv, env)
             times[name].append(elapsed)
             peaks[name] = max(peaks[name], peak)
