@@ -66,6 +66,8 @@ def _parse(text: str, filename: str) -> Dataset:
     dataset: Dataset | None = None
     try:
         dataset = cache.check(raw)
+    except ValidationError as exc:  # pydantic checked it already: its words, not again
+        problems += from_pydantic(exc, Dataset, {"deadline": DEADLINE_TAGS})
     except (ValueError, TypeError, KeyError, AttributeError):
         try:  # pydantic decides, and words what is wrong
             dataset = Dataset.model_validate(raw, context={"cross_checked": True})

@@ -71,7 +71,12 @@ def status(
     notes = (*more, *app.staleness(as_of, datasets))
     emit_view(fmt, Listing(app.headline("Handovers", as_of, datasets), chosen, notes=notes))
     overdue = [r.handover.id for r in chosen if r.status is Status.OVERDUE]
-    if fail_if_overdue and overdue:
+    _exit_if_overdue(ctx, as_of, overdue if fail_if_overdue else [])
+
+
+def _exit_if_overdue(ctx: click.Context, as_of: date, overdue: list[str]) -> None:
+    """--fail-if-overdue: name what is overdue and exit with EXIT_OVERDUE."""
+    if overdue:
         note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
         ctx.exit(EXIT_OVERDUE)
 
@@ -104,9 +109,7 @@ def _stream_status(
     emit_view(fmt, Listing(heading, streamed(), notes=more))  # the rows are made as written
     for line in stale:  # after `more`, as the notes of the path above come
         note(line)
-    if fail_if_overdue and overdue:
-        note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
-        ctx.exit(EXIT_OVERDUE)
+    _exit_if_overdue(ctx, as_of, overdue if fail_if_overdue else [])
 
 
 @click.command()

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from handover.output.plain import CONTROL, plain
+from handover.output.plain import plain
 from handover.output.views import AgreementList, ChangeLog, Export, Listing
 from handover.timeline import AGREEMENT_FIELDS, CHANGE_FIELDS, FIELDS
 
@@ -18,8 +18,8 @@ def cell(value: Any) -> str:
     """One CSV cell: empty for missing, true/false for booleans; text without control
     characters (a line break is kept, and quoted), and text that a spreadsheet would run as
     a formula prefixed with a quote."""
-    if type(value) is str:  # most cells: the same as below, with fewer questions
-        text = CONTROL.sub("", value)
+    if isinstance(value, str):  # most cells: asked first
+        text = plain(value)
         return "'" + text if text.startswith(_FORMULA_STARTS) else text
     if value is None:
         return ""
@@ -27,9 +27,6 @@ def cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "; ".join(cell(v) for v in value)
-    if isinstance(value, str):
-        text = plain(value)
-        return "'" + text if text.startswith(_FORMULA_STARTS) else text
     return str(value)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def plain(text: str) -> str:
-    return CONTROL.sub("", text)
+    return _CONTROL.sub("", text)
