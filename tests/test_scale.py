@@ -74,7 +74,7 @@ def test_cold_and_warm_runs_print_the_same_bytes(
     warm_env = {"HANDOVER_CACHE_DIR": str(tmp_path / "cache")}
     filling = outputs(run, library, warm_env)
     warm = outputs(run, library, warm_env)
-    assert len(list((tmp_path / "cache").glob("*.json"))) == FILES
+    assert len(list((tmp_path / "cache").glob("*.entry"))) == FILES
     assert filling == cold
     assert warm == cold
     # The oracle for the content: the generator's own arithmetic.
@@ -105,7 +105,7 @@ def test_editing_one_file_changes_exactly_its_rows(
     end = text.index("\n", completed)
     edited.write_text(text[:completed] + "    completed: 1966-01-01" + text[end:], "utf-8")
     after = outputs(run, folder, env)
-    assert len(list((tmp_path / "cache").glob("*.json"))) == FILES  # replaced, not added
+    assert len(list((tmp_path / "cache").glob("*.entry"))) == FILES  # replaced, not added
     for name in ("status --all", "export", "changes"):
         old, new = by_agreement(before[name]), by_agreement(after[name])
         assert old.keys() == new.keys()
@@ -130,7 +130,7 @@ def test_the_cache_keeps_one_entry_a_file_across_edits(
                 handle.write(f"# edit {round_}\n")
         done = run(*argv, env={"HANDOVER_CACHE_DIR": str(cache)})
         assert done.returncode == 0, done.stderr
-        assert len(list(cache.glob("*.json"))) == 60
+        assert len(list(cache.glob("*.entry"))) == 60
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

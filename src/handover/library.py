@@ -41,16 +41,16 @@ def data_path(option: str | None) -> Path:
 def load(path: Path) -> Dataset:
     """Load and validate a data file. Raises DataFileError listing every problem.
 
-    A valid file's dataset is cached (cache.py), keyed by the file's exact bytes and the
-    validating code: a second run on an unchanged file skips the YAML parse and the rules."""
+    A valid file's dataset is cached (cache.py), bound to the file's exact bytes and the
+    validating code: a second run on an unchanged file skips the YAML parse and validation."""
     data = read_bytes(path)
-    entry = cache.entry_for(data, path)  # None when the cache is off
+    slot = cache.slot_for(data, path)  # None when the cache is off
     with collector_paused():
-        dataset = None if entry is None else cache.get(entry)
+        dataset = None if slot is None else cache.get(slot)
         if dataset is None:
             dataset = _parse(decode(data, str(path)), str(path))
-            if entry is not None:
-                cache.put(entry, dataset)
+            if slot is not None:
+                cache.put(slot, dataset)
     return dataset
 
 
@@ -64,15 +64,10 @@ def _parse(text: str, filename: str) -> Dataset:
     raw, duplicates = load_yaml(text, filename)
     problems: list[Problem] = []
     dataset: Dataset | None = None
-    try:
-        dataset = cache.check(raw)
-    except ValidationError as exc:  # pydantic checked it already: its words, not again
+    try:  # the cross-field rules run below on the raw document, with its other problems
+        dataset = Dataset.model_validate(raw, context={"cross_checked": True})
+    except ValidationError as exc:
         problems += from_pydantic(exc, Dataset, {"deadline": DEADLINE_TAGS})
-    except (ValueError, TypeError, KeyError, AttributeError):
-        try:  # pydantic decides, and words what is wrong
-            dataset = Dataset.model_validate(raw, context={"cross_checked": True})
-        except ValidationError as exc:
-            problems += from_pydantic(exc, Dataset, {"deadline": DEADLINE_TAGS})
     problems += cross_problems(raw)
     if dataset is not None and not problems and not duplicates:
         return dataset
@@ -96,7 +91,7 @@ class Entry:
         path: Path,
         summary: Summary,
         dataset: Dataset | None = None,
-        cached: Path | None = None,
+        cached: cache.Slot | None = None,
     ) -> None:
         self.path = path
         self.summary = summary
@@ -120,8 +115,13 @@ class Entry:
             return self._dataset
         with collector_paused():
             found = None if self._cached is None else cache.get(self._cached)
-            # An entry that fails its checks now: the file itself, as on a cold run.
-            return found or load(self.path)
+            # An entry that is a miss now: the file itself, as on a cold run.
+            dataset = found or load(self.path)
+        if Summary.of(dataset) != self.summary:  # the file changed since it was chosen
+            raise DataFileError(
+                f"{self.path}: the file changed while it was being read; run the command again"
+            )
+        return dataset
 
 
 class Library:
@@ -238,7 +238,7 @@ def load_library(options: Sequence[str] = ()) -> Library:
 def _entry(path: Path) -> Entry:
     """A file of a library: from the summary its cache entry keeps, or loaded (and cached)."""
     data = read_bytes(path)
-    where = cache.entry_for(data, path)  # None when the cache is off
+    where = cache.slot_for(data, path)  # None when the cache is off
     summary = None if where is None else cache.peek(where)
     if summary is not None:
         return Entry(path, summary, cached=where)
