@@ -7,6 +7,8 @@ import resource
 import shutil
 import stat
 import subprocess
+import sys
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -112,14 +114,8 @@ def test_edit_keeps_the_files_permissions(invoke: Callable[..., Any], copy: Path
 
 
 def left_beside(path: Path) -> list[str]:
-    """The files in the data file's folder, less the lock file `record` keeps there (its
-    name, and that it is empty, are checked): no temporary file may be left."""
-    names = sorted(p.name for p in path.parent.iterdir())
-    lock = path.parent / f".{path.name}.lock"
-    if lock.name in names:
-        assert lock.stat().st_size == 0
-        names.remove(lock.name)
-    return names
+    """The files in the data file's folder: no temporary file and no lock file may be left."""
+    return sorted(p.name for p in path.parent.iterdir())
 
 
 # --- every failure leaves the file byte-identical ----------------------------------------
@@ -413,3 +409,80 @@ def test_valid_edit_sequences_leave_a_valid_file(
         for h in dataset.handovers
     }
     assert got == expected
+
+
+# --- the lock: nothing left behind, no link followed, never a silent wait -----------------
+
+
+RECORD_HILL = [installed_command(), "record", "complete", "hill", "--on", "2021-03-09", "--data"]
+
+
+def _hold_lock(path: Path) -> subprocess.Popen[str]:
+    """Another process holding an edit's lock on the file, as `flock FILE sleep` would."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "time.sleep(60)\n",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_held_lock_gives_up_after_wait_with_one_line(copy: Path) -> None:
+    before = copy.read_bytes()
+    holder = _hold_lock(copy)
+    try:
+        started = time.monotonic()
+        done = subprocess.run(
+            [*RECORD_HILL, str(copy), "--wait", "1.5"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "another edit holds the file" in done.stderr
+    assert "1.5 seconds" in done.stderr and "Traceback" not in done.stderr
+    assert 1.5 <= waited < 15
+    assert copy.read_bytes() == before
+    assert left_beside(copy) == ["data.yaml"]
+
+
+def test_a_writer_waits_for_a_lock_that_is_let_go(copy: Path) -> None:
+    holder = _hold_lock(copy)
+    writer = subprocess.Popen(
+        [*RECORD_HILL, str(copy), "--wait", "30"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1)
+    assert writer.poll() is None  # still waiting
+    holder.kill()
+    holder.wait()
+    _, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
+    assert "completed: 2021-03-09" in copy.read_text(encoding="utf-8")
+
+
+def test_a_dangling_lock_link_beside_the_file_is_not_followed(
+    invoke: Callable[..., Any], copy: Path, tmp_path: Path
+) -> None:
+    """The old lock's name, left as a link to a file that does not exist: nothing creates it."""
+    elsewhere = tmp_path / "elsewhere" / "created-by-record"
+    elsewhere.parent.mkdir()
+    (copy.parent / ".data.yaml.lock").symlink_to(elsewhere)
+    result = invoke("--data", str(copy), "record", "complete", "hill", "--on", "2021-03-09")
+    assert result.exit_code == 0, result.stderr
+    assert not elsewhere.exists()

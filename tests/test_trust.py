@@ -41,6 +41,8 @@ def test_parallel_writers_lose_no_update(tmp_path: Path) -> None:
                     "record",
                     "add",
                     f"area-{i}",
+                    "--wait",
+                    "300",
                     "--name",
                     f"Area {i}",
                     "--from",

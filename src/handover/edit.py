@@ -13,6 +13,7 @@ import io
 import itertools
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -178,24 +179,64 @@ def _day(value: date) -> date:
     return date(value.year, value.month, value.day)
 
 
+LOCK_WAIT = 10.0  # seconds a writer waits for another edit of the file (record --wait)
+
+
 @contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on a lock file beside the data file (`.NAME.lock`),
-    so that edits of one file are serialised: a second writer waits here, then reads the file
-    as the first one left it. The lock file stays; removing it would race with a waiter."""
-    target = target_of(path)  # links to one file share its lock
-    lock_path = target.parent / f".{target.name}.lock"
+def locked(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold an exclusive advisory lock on the data file itself from reading to renaming, so
+    that edits of one file are serialised: a second writer waits here, then reads the file as
+    the first one left it. Nothing is left beside the file, and no link is followed when
+    opening it (links to one file lock their target). An edit replaces the file, so a lock
+    won on the file that was replaced while waiting is let go and taken on the new one.
+    DataFileError (exit 1) if the lock is not had within `wait` seconds."""
+    target = target_of(path)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            raise DataFileError(
+                f"{path}: cannot open the file to edit it: {exc.strerror}"
+            ) from None
+        try:
+            if _take(fd, deadline) and _same_file(fd, target):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+        if time.monotonic() >= deadline:
+            raise DataFileError(
+                f"{path}: another edit holds the file; gave up after {wait:g} seconds "
+                "(record --wait SECONDS waits longer)"
+            )
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise DataFileError(
-            f"{path}: cannot lock the file for editing ({lock_path}: {exc.strerror or exc})"
-        ) from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _take(fd: int, deadline: float) -> bool:
+    """Try for the lock until the deadline; whether it was had."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
+def _same_file(fd: int, target: Path) -> bool:
+    """Whether the locked file is still the one at its name (not replaced by an edit)."""
+    try:
+        now = os.stat(target, follow_symlinks=False)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
 BOM = "\ufeff"

@@ -20,7 +20,16 @@ from handover.commands.common import (
     write_stdout,
 )
 from handover.dates import DateSpec, today_in
-from handover.edit import NewHandover, SourceArgs, add, complete, locked, plan, postpone
+from handover.edit import (
+    LOCK_WAIT,
+    NewHandover,
+    SourceArgs,
+    add,
+    complete,
+    locked,
+    plan,
+    postpone,
+)
 from handover.errors import EditError, UsageError
 from handover.models import Dataset, Handover
 from handover.timeline import original_deadline
@@ -68,9 +77,30 @@ def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:
     if dry_run:
         write_stdout(plan(path, change).diff())
         return
-    with locked(path):  # from reading to renaming: every "updated" is true
+    with locked(path, click.get_current_context().meta.get(WAIT, LOCK_WAIT)):
+        # from reading to renaming: every "updated" is true, every check made on what is there
         plan(path, change).write()
     note(f"updated {path}")
+
+
+WAIT = "handover.wait"
+
+
+def _set_wait(ctx: click.Context, _param: click.Parameter, value: float | None) -> None:
+    if value is not None:
+        ctx.meta[WAIT] = value
+
+
+def wait_option(command: F) -> F:
+    """--wait SECONDS on every verb: how long to wait for another edit of the file."""
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0, max=24 * 60 * 60),
+        metavar="SECONDS",
+        expose_value=False,
+        callback=_set_wait,
+        help=f"How long to wait for another edit of the file (default {LOCK_WAIT:g}).",
+    )(command)
 
 
 def source_options(command: F) -> F:
@@ -89,6 +119,7 @@ dry_run_option = click.option(
 @source_options
 @click.option("--note", metavar="TEXT", help="A sentence to add to the notes.")
 @dry_run_option
+@wait_option
 @data_option
 @pass_app
 def record_complete(
@@ -114,6 +145,7 @@ def record_complete(
 @click.option("--reason", required=True, metavar="TEXT", help="Why, as reported.")
 @source_options
 @dry_run_option
+@wait_option
 @data_option
 @pass_app
 def record_postpone(
@@ -157,6 +189,7 @@ def record_postpone(
 @click.option("--provision", metavar="TEXT", help="Where the agreement says it.")
 @source_options
 @dry_run_option
+@wait_option
 @data_option
 @pass_app
 def record_add(
