@@ -1,6 +1,6 @@
 """Whole-process benchmarks of handover against what the platform itself costs.
 
-    python3 benchmarks/bench.py AFTER_VENV [BEFORE_VENV] [--quick]
+    python3 -m benchmarks.bench AFTER_VENV [BEFORE_VENV] [--quick]     (from the checkout)
 
 Each VENV is a regular (non-editable) install: `python3 -m venv V && V/bin/pip install .`
 from a checkout of the commit to measure. Run by hand, not by CI.
@@ -8,7 +8,7 @@ from a checkout of the commit to measure. Run by hand, not by CI.
 Every figure is the median of several rounds, and the commands of a round run in turn (in
 an order shuffled each round), so a busy moment on the machine hits them alike. Each goal
 is a ratio to a floor measured in the same rounds. Peak memory is the largest resident set
-of any run of the command. The libraries come from benchmarks/generate.py (one file per
+of any run of the command. The libraries come from tests/generate.py (one file per
 agreement, ten handovers each) and are written to a temporary folder; so is each install's
 cache, so "cold" (HANDOVER_CACHE=off) and "warm" (after one untimed run) mean exactly that.
 """
@@ -25,10 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from generate import write_library  # noqa: E402
+from tests.generate import write_library
 
 Command = tuple[list[str], dict[str, str]]
 # A bare C-loader parse of every file of a folder, with the collector paused: the floor of

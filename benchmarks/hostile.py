@@ -1,7 +1,7 @@
 """A red-team sweep, run by hand: hostile data files and hostile command lines against the
 installed command, counted as clean or failed.
 
-    .venv/bin/python benchmarks/hostile.py
+    .venv/bin/python -m benchmarks.hostile     (from the checkout)
 
 Clean means: a documented exit code (0, 1, 2, 3, or 141 for a closed pipe), no traceback, a
 message on stderr whenever the exit code is not 0, nothing on stdout when the data file is
@@ -17,14 +17,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+from tests.conftest import MINIMAL  # the test suite's smallest valid file
+from tests.generate import dataset_text
 
-sys.path.insert(0, str(ROOT))
-
-from generate import dataset_text  # noqa: E402
-from tests.conftest import MINIMAL  # noqa: E402  (the test suite's smallest valid file)
+ROOT = Path(__file__).resolve().parents[1]
 
 HANDOVER = str(Path(sys.executable).parent / "handover")
 SHIPPED = (ROOT / "data" / "handover.yaml").read_text(encoding="utf-8")

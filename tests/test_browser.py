@@ -35,6 +35,9 @@ def _chromium() -> str | None:
     return None
 
 
+pytestmark = pytest.mark.browser  # a real Chromium (and the Nu validator's Java)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = _chromium()

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import ROOT
 
 LIBRARY = {"HANDOVER_DATA": ""}  # nothing named: the bundled library
@@ -110,6 +112,7 @@ def test_the_sinai_clocks_run_from_the_exchange_of_ratifications(
     assert later["taba"]["deadline"] == "1989-03-15" and later["taba"]["status"] == "completed"
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_bundled_library(tmp_path: Path) -> None:
     subprocess.run(
         [

@@ -8,7 +8,6 @@ import io
 import os
 import pickle
 import stat
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -24,9 +23,7 @@ from handover.models import Dataset
 from handover.timeline import Status, rows
 
 from .conftest import MINIMAL, write
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import dataset_text  # type: ignore[import-not-found]
+from .generate import dataset_text
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ general one (anchors, merge keys, tags, keys that are lists)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,9 @@ from hypothesis import strategies as st
 
 from handover.reading import _loader_class
 
+from .generate import agreement_text
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import agreement_text  # type: ignore[import-not-found]  # noqa: E402
 
 
 def typed(value: Any) -> Any:

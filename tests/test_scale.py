@@ -1,4 +1,4 @@
-"""A library of hundreds of files (benchmarks/generate.py), through the installed command.
+"""A library of hundreds of files (tests/generate.py), through the installed command.
 
 Not timed (benchmarks/ measures speed): what is checked is that the fast paths give the
 same answers. A cold run (no cache) parses and checks every file; a warm run answers from
@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,9 +17,11 @@ from typing import Any
 
 import pytest
 
+from .generate import write_library
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import write_library  # type: ignore[import-not-found]  # noqa: E402
+
+pytestmark = pytest.mark.slow  # hundreds of files through the installed command
 
 FILES = 300
 # Mid-library: agreement i is signed 9 * i days after 1960-01-01, so on this day about 200

@@ -26,6 +26,7 @@ def _ids(path: Path) -> set[str]:
     return {h["id"] for h in yaml.safe_load(path.read_text(encoding="utf-8"))["handovers"]}
 
 
+@pytest.mark.slow
 def test_parallel_writers_lose_no_update(tmp_path: Path) -> None:
     """Every writer that says "updated" has its handover in the file, round after round."""
     env = unmeasured({k: v for k, v in os.environ.items() if k != "HANDOVER_DATA"})
@@ -454,10 +455,7 @@ def test_an_ascii_terminal_gets_no_traceback(env: dict[str, str], args: list[str
 
 
 def test_a_closed_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from generate import dataset_text  # type: ignore[import-not-found]
+    from .generate import dataset_text
 
     big = tmp_path / "big.yaml"
     big.write_text(dataset_text(3000), encoding="utf-8")
