@@ -135,3 +135,8 @@ def test_the_wheel_carries_the_bundled_library(tmp_path: Path) -> None:
         assert f"handover/data/agreements/{agreement}.yaml" in names
     assert "handover/data/handover.yaml" in names
     assert "handover/templates/report.html.j2" in names  # report has its template
+    # The JSON Schema, byte for byte the committed one, and the licence in the metadata.
+    schema = zipfile.ZipFile(wheel).read("handover/data/handover.schema.json")
+    assert schema == (ROOT / "data" / "handover.schema.json").read_bytes()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert not [n for n in names if n.endswith(".lock") or "/." in n]  # no hidden files
