@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handover.reading import _loader_class
+from handover.loader import Loader
 
 from .generate import agreement_text
 
@@ -35,7 +35,7 @@ def typed(value: Any) -> Any:
 
 
 def outcome(text: str, way: str) -> Any:
-    loader = _loader_class()(text)
+    loader = Loader(text)
     try:
         value = loader.get_tree() if way == "direct" else loader.get_single_data()
     except Exception as exc:  # the same error, whichever way
@@ -125,7 +125,7 @@ def test_real_data_reads_the_same_both_ways() -> None:
 
 def test_a_plain_document_is_built_directly(monkeypatch: pytest.MonkeyPatch) -> None:
     """Otherwise the tests above would compare the general constructor with itself."""
-    loader_class = _loader_class()
+    loader_class = Loader
     used: list[str] = []
     general = loader_class.construct_document
 
@@ -139,4 +139,27 @@ def test_a_plain_document_is_built_directly(monkeypatch: pytest.MonkeyPatch) -> 
     assert used == []
     loader = loader_class("a: &x 1\nb: *x\n")
     assert loader.get_tree() == {"a": 1, "b": 1}
-    assert used == ["general"]
+    assert used == ["general"]  # the same node twice: shared, built the general way
+
+
+def test_an_ampersand_that_shares_nothing_is_built_directly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A URL with a query string holds `&` and shares no node: no reason to go the slow way."""
+    used: list[str] = []
+    general = Loader.construct_document
+
+    def counted(self: Any, node: Any) -> Any:
+        used.append("general")
+        return general(self, node)
+
+    monkeypatch.setattr(Loader, "construct_document", counted)
+    text = "url: https://example.org/a?b=1&c=2\nlist: [x, y]\nmap: {k: v}\n"
+    loader = Loader(text)
+    assert loader.get_tree()["url"] == "https://example.org/a?b=1&c=2"
+    assert used == [] and loader.direct
+    for shared in ("a: &m {k: v}\nb: *m\n", "a: &l [1]\nb: *l\n", "&k key: 1\nb: {*k : 2}\n"):
+        used.clear()
+        loader = Loader(shared)
+        loader.get_tree()
+        assert used == ["general"] and not loader.direct, shared

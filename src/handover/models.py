@@ -30,7 +30,8 @@ from pydantic import (
 
 from handover.names import fold
 from handover.plural import plural
-from handover.problems import KeyPath, Problem, describe, format_path
+from handover.problems import Problem, describe, format_path
+from handover.reading import KeyPath
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
 FIRST_YEAR, LAST_YEAR = 1000, 8999  # a date's year; 9999-12-31 is a placeholder, not a date

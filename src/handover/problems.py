@@ -9,25 +9,12 @@ enclosing mapping's for a missing one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from handover.errors import DataFileError
-
-if TYPE_CHECKING:
-    from handover.reading import Marks
-
-KeyPath = tuple[str | int, ...]
-"""Where a value sits in a loaded document: ("handovers", 0, "deadline")."""
-
-
-class Located(NamedTuple):
-    """A message already placed at a line and column (1-based)."""
-
-    line: int
-    col: int
-    text: str
+from handover.reading import KeyPath, Located, Marks, marks
 
 
 class Problem(NamedTuple):
@@ -72,9 +59,7 @@ def report(
     """Every problem as a `FILE:LINE:COL: message` line, sorted by position, duplicates once."""
     placed = list(located)
     if problems:
-        from handover.reading import marks  # composes the text again: errors only
-
-        found = marks(text)
+        found = marks(text)  # composes the text again: errors only
         placed += [_locate(problem, found) for problem in problems]
     placed.sort(key=lambda p: (p.line, p.col))
     return DataFileError(*(f"{filename}:{p.line}:{p.col}: {p.text}" for p in _unique(placed)))

@@ -7,19 +7,28 @@ expand beyond a small bound ("billion laughs") or refer to themselves is refused
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import re
 import stat
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from handover.errors import DataFileError
-from handover.problems import KeyPath, Located
+
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in a loaded document: ("handovers", 0, "deadline")."""
+
+
+class Located(NamedTuple):
+    """A message already placed at a line and column (1-based)."""
+
+    line: int
+    col: int
+    text: str
+
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ALIAS_NODES = 10_000  # nodes reached through YAML aliases ("billion laughs" guard)
@@ -80,153 +89,17 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "bool", "null", "float"))
-_TAGS: dict[str, str] = {}  # plain scalar text -> its resolved tag (see Loader.resolve)
-_TAGS_KEPT = 100_000
-
-
-class _NotPlainError(Exception):
-    """A document the direct build does not take; the general constructor builds it."""
-
-
-@functools.cache
-def _loader_class() -> Any:
-    """A safe loader that keeps dates as text and notes duplicate keys. Built once.
-    PyYAML is imported here, not at the top: a run answered from the cache never parses."""
-    import yaml
-
-    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    assert not base.yaml_path_resolvers  # Loader.resolve relies on it
-
-    class Loader(base):  # type: ignore[misc]
-        yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
-            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-            for first, resolvers in base.yaml_implicit_resolvers.items()
-        }
-
-        def __init__(self, stream: str) -> None:
-            super().__init__(stream)
-            self.text = stream
-            self.duplicates: list[tuple[str, Any]] = []
-            self.not_text: list[tuple[str, Any]] = []  # keys YAML reads as true, 1, null...
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            """The tag of a node, remembered for plain scalars: their tag depends on the text
-            alone, and a library repeats the same keys and words thousands of times. Other
-            nodes get their kind's default tag, as the base resolver gives them when, as
-            here, there are no path resolvers."""
-            if kind is not yaml.ScalarNode:
-                return _SEQ if kind is yaml.SequenceNode else _MAP
-            if not implicit[0]:
-                return _STR
-            tag = _TAGS.get(value)
-            if tag is None:
-                if len(_TAGS) >= _TAGS_KEPT:
-                    _TAGS.clear()
-                tag = _TAGS[value] = super().resolve(kind, value, implicit)
-            return tag
-
-        def get_tree(self) -> Any:
-            """The document, as get_single_data() would give it, built straight from the
-            composed nodes where they are plain (text keys; maps, lists and scalars of the
-            default tags): the general constructor costs twice the parse. A document with
-            anchors (`&`, which can share nodes) or any other construct goes the general
-            way, so both give the same values and the same errors."""
-            node = self.get_single_node()
-            if node is None:
-                return None
-            if "&" not in self.text:
-                try:
-                    return self._plain(node)
-                except _NotPlainError:
-                    self.duplicates.clear()
-                    self.not_text.clear()
-            return self.construct_document(node)
-
-        def _plain(self, root: Any) -> Any:
-            # Level by level, as the general constructor fills its containers (so duplicate
-            # and non-text keys are noted in the same order), and without recursion.
-            top, pending = self._shell(root), deque[tuple[Any, Any]]()
-            if isinstance(top, dict | list):
-                pending.append((root, top))
-            while pending:
-                node, container = pending.popleft()
-                if isinstance(container, list):
-                    for item in node.value:
-                        value = self._shell(item)
-                        container.append(value)
-                        if isinstance(value, dict | list):
-                            pending.append((item, value))
-                    continue
-                odd_keys = []
-                for key_node, value_node in node.value:
-                    if key_node.__class__ is not yaml.ScalarNode:
-                        raise _NotPlainError  # a mapping or list as a key: the general error
-                    if key_node.tag == _STR:
-                        key = key_node.value
-                    elif key_node.tag in _PLAIN_SCALARS:
-                        key = self.construct_object(key_node)
-                        odd_keys.append((key_node.value, key_node.start_mark))
-                    else:
-                        raise _NotPlainError  # merge keys (<<), tagged keys
-                    value = self._shell(value_node)
-                    container[key] = value
-                    if isinstance(value, dict | list):
-                        pending.append((value_node, value))
-                if len(container) != len(node.value):
-                    self.duplicates.extend(_duplicate_keys(node))
-                self.not_text.extend(odd_keys)
-            return top
-
-        def _shell(self, node: Any) -> Any:
-            """A scalar's value, or an empty container of the node's kind, to be filled."""
-            kind, tag = node.__class__, node.tag
-            if kind is yaml.ScalarNode:
-                if tag == _STR:
-                    return node.value
-                if tag in _PLAIN_SCALARS:  # int, bool, null, float: PyYAML's own reading
-                    return self.construct_object(node)
-            elif kind is yaml.MappingNode and tag == _MAP:
-                return {}
-            elif kind is yaml.SequenceNode and tag == _SEQ:
-                return []
-            raise _NotPlainError
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            mapping = super().construct_mapping(node, deep=deep)
-            if len(mapping) != len(node.value):
-                self.duplicates.extend(_duplicate_keys(node))
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _STR:
-                    self.not_text.append((key_node.value, key_node.start_mark))
-            return mapping
-
-    return Loader
-
-
 def scalar(text: str) -> object:
     """What `text`, written as a plain YAML scalar, reads back as here: for a writer to know
     when a string must be quoted ('No' reads as false, '2:30' as 150 in YAML 1.1)."""
     import yaml
 
+    from handover.loader import Loader
+
     try:
-        return yaml.load(text, Loader=_loader_class())
+        return yaml.load(text, Loader=Loader)
     except yaml.YAMLError:
         return None
-
-
-def _duplicate_keys(node: Any) -> Iterator[tuple[str, Any]]:
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = getattr(key_node, "value", None)
-        if isinstance(key, str):
-            if key in seen:
-                yield key, key_node.start_mark
-            seen.add(key)
 
 
 def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
@@ -239,7 +112,9 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
         )
     import yaml
 
-    loader = _loader_class()(text)
+    from handover.loader import Loader
+
+    loader = Loader(text)
     try:
         raw = loader.get_tree()
     except yaml.MarkedYAMLError as exc:
@@ -298,7 +173,7 @@ def load_yaml(text: str, filename: str) -> tuple[object, list[Located]]:
         Located(mark.line + 1, mark.column + 1, f"duplicate key {key!r}")
         for key, mark in loader.duplicates
     ]
-    if "*" in text or "&" in text:  # only files with anchors or aliases pay for the walk
+    if not loader.direct:  # only documents that may share values pay for the walk
         _bound_aliases(raw, filename)
     return raw, duplicates
 
@@ -361,7 +236,9 @@ def marks(text: str) -> Marks:
     Composes the text again: only paid for when a file has problems to place."""
     import yaml
 
-    root = yaml.compose(text, Loader=_loader_class())
+    from handover.loader import Loader
+
+    root = yaml.compose(text, Loader=Loader)
     found: Marks = {}
     if root is None:
         return found
