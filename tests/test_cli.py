@@ -349,7 +349,7 @@ def test_help_imports_no_command_and_no_heavy_library() -> None:
         "from handover.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('pydantic', 'yaml', 'rich', 'dateutil', 'handover.commands.query',"
-        " 'handover.models', 'importlib.metadata', 'shutil', 'handover.commands.common')"
+        " 'handover.models', 'importlib.metadata', 'shutil', 'handover.commands.app')"
         " if m in sys.modules]\n"
         "print(heavy, file=sys.stderr)\n"
     )

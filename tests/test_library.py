@@ -353,3 +353,60 @@ def test_a_table_of_several_agreements_says_whose_each_row_is(
     assert lines[1].split()[:2] == ["Agreement", "Handover"]
     assert any(line.startswith("east-accord") and "Hill Post" in line for line in lines)
     assert any(line.startswith("north-accord") and "Hill District" in line for line in lines)
+
+
+# --- a NAME is found from the summaries: only the agreement that holds it is built --------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "Area 17-3", "--date", "1962-01-01", "--format", "csv"],
+        ["status", "Area 17-3", "--date", "1962-01-01"],
+        ["show", "Area 17-3", "--date", "1962-01-01"],
+        ["status", "agreement-00017/area-3", "--date", "1962-01-01", "--format", "json"],
+    ],
+)
+def test_a_name_builds_only_its_own_agreement(
+    invoke: Callable[..., Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    from handover import cache
+
+    from .generate import write_library
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    write_library(folder, 40)
+    env = {"HANDOVER_DATA": str(folder), "HANDOVER_CACHE_DIR": str(tmp_path / "cache")}
+    assert invoke("agreements", env=env).exit_code == 0  # fills the cache
+    built: list[str] = []
+    real_get = cache.get
+
+    def counted(slot: Any) -> Any:
+        found = real_get(slot)
+        built.append(found.agreement.id if found else "miss")
+        return found
+
+    monkeypatch.setattr(cache, "get", counted)
+    result = invoke(*args, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "Area 17-3" in result.stdout
+    assert built == ["agreement-00017"]
+
+
+def test_a_name_two_agreements_share_is_refused_from_the_summaries(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    from .generate import write_library
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    write_library(folder, 3)
+    result = invoke("status", "area-3", env={"HANDOVER_DATA": str(folder)})
+    assert result.exit_code == 2
+    assert "agreement-00000/area-3, agreement-00001/area-3, agreement-00002/area-3" in (
+        result.stderr
+    )

@@ -47,6 +47,9 @@ def test_every_format_module_renders_what_the_registry_says() -> None:
     for name, fmt in FORMATS.items():
         module = importlib.import_module(f"handover.output.{fmt.module}")
         assert callable(module.render), name
+        # A module streams exactly when its line says so: a chunks() the registry does not
+        # know of would never be used, and one it expects must be there.
+        assert callable(getattr(module, "chunks", None)) == fmt.streams, name
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""handover report: the page to publish (DESIGN section 6), read back as HTML.
+"""handover report: the page to publish (README: report), read back as HTML.
 
 Expected words are written by hand from the NK data: on 26 Nov 2020 Kalbajar (moved from
 15 to 25 Nov) and Aghdam (20 Nov) are completed, Lachin (1 Dec) is pending with 5 days left;

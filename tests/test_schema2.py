@@ -1,5 +1,5 @@
 """Schema 2: entry into force, deadlines written as rules, and when the data was checked.
-Every expected date here is worked out by hand (calendar arithmetic, as DESIGN's examples)."""
+Every expected date here is worked out by hand (calendar arithmetic, as README's examples)."""
 
 from __future__ import annotations
 
@@ -59,8 +59,8 @@ handovers:
 @pytest.mark.parametrize(
     "start,unit,count,expected",
     [
-        (date(1979, 4, 25), "months", 9, date(1980, 1, 25)),  # DESIGN's example
-        (date(2021, 1, 31), "months", 1, date(2021, 2, 28)),  # DESIGN's example: month end
+        (date(1979, 4, 25), "months", 9, date(1980, 1, 25)),  # README's example
+        (date(2021, 1, 31), "months", 1, date(2021, 2, 28)),  # README's example: month end
         (date(2020, 1, 31), "months", 1, date(2020, 2, 29)),  # a leap February
         (date(2020, 2, 29), "years", 1, date(2021, 2, 28)),  # from a leap day
         (date(2020, 2, 29), "years", 4, date(2024, 2, 29)),

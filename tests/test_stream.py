@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from handover.commands import common
+from handover.commands import streams
 from handover.library import load_library
 from handover.output import chunks
 from handover.output import csv as csv_output
@@ -60,10 +60,10 @@ def test_stdout_gets_the_first_piece_before_the_last_row_is_made(
             events.append("row")
             yield r
 
-    monkeypatch.setattr(common, "STDOUT_PIECE", 1)
+    monkeypatch.setattr(streams, "STDOUT_PIECE", 1)
     monkeypatch.setattr(csv_output, "pieces", _small_pieces(csv_output.pieces))
-    monkeypatch.setattr(common, "write_stdout", lambda data: events.append(data))
-    common.emit_view(fmt, Listing("h", made()))
+    monkeypatch.setattr(streams, "write_stdout", lambda data: events.append(data))
+    streams.emit_view(fmt, Listing("h", made()))
     written = [e for e in events if e != "row"]
     assert events.index(written[0]) < len(events) - 1 - events[::-1].index("row")
     assert "".join(written) == "".join(str(p) for p in chunks(fmt, Listing("h", found)))

@@ -186,7 +186,8 @@ def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
     Every answer is as of a date (--date, default today in the agreement's time zone):
     nothing announced or completed after that date is visible.
     """
-    from handover.commands.common import App, check_data
+    from handover.commands.app import App
+    from handover.commands.options import check_data
 
     for one in data:
         check_data(one)

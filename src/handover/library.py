@@ -32,12 +32,6 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "handover.yaml"
 
 
-def data_path(option: str | None) -> Path:
-    """Which file: --data, else HANDOVER_DATA, else the bundled copy (README: Which data file)."""
-    chosen = option or os.environ.get("HANDOVER_DATA")
-    return Path(chosen) if chosen else bundled_path()
-
-
 def load(path: Path) -> Dataset:
     """Load and validate a data file. Raises DataFileError listing every problem.
 

@@ -275,13 +275,16 @@ class Dataset(_Model):
 
 
 class Summary(NamedTuple):
-    """What a library needs of an agreement before it needs the agreement: its id, and the
-    dates that decide whether it exists and is in play on a day (timeline.in_play). The
-    cache keeps it beside an entry, so agreements that are not shown are never rebuilt."""
+    """What a library needs of an agreement before it needs the agreement: its id, the dates
+    that decide whether it exists and is in play on a day (timeline.in_play), when its data
+    was checked, and its handovers' ids and spellings (to find a NAME). The cache keeps it
+    beside an entry, so agreements that are not shown are never unpickled."""
 
     id: str
     signed: date
     completed: tuple[date | None, ...]  # each handover's completion, None where there is none
+    checked: date | None
+    spellings: tuple[tuple[str, tuple[str, ...]], ...]  # (id, (name, *aliases)) per handover
 
     @classmethod
     def of(cls, dataset: Dataset) -> Summary:
@@ -289,6 +292,8 @@ class Summary(NamedTuple):
             dataset.agreement.id,
             dataset.agreement.signed,
             tuple(h.completed for h in dataset.handovers),
+            dataset.agreement.checked,
+            tuple((h.id, (h.name, *h.aliases)) for h in dataset.handovers),
         )
 
 

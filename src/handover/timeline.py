@@ -129,7 +129,7 @@ class Row(NamedTuple):
             "agreement": self.agreement.id,
             "deadline_rule": self.deadline_rule,
         }
-        return by_name  # written in FIELDS order (the JSON and CSV tests hold it to DESIGN's)
+        return by_name  # written in FIELDS order (the JSON and CSV tests hold it to README's list)
 
 
 def visible(sources: Iterable[Source], as_of: date) -> tuple[Source, ...]:
@@ -202,6 +202,11 @@ def rows(dataset: Dataset, as_of: date, only: Iterable[str] | None = None) -> li
         for h in dataset.handovers
         if wanted is None or h.id in wanted
     ]
+
+
+def rows_of(datasets: Iterable[Dataset], as_of: date) -> list[Row]:
+    """The rows of every handover of these agreements, in file order."""
+    return [r for d in datasets for r in rows(d, as_of)]
 
 
 def upcoming(all_rows: Sequence[Row], within: int | None = None) -> tuple[list[Row], int]:

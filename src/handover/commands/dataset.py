@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from handover.commands.common import App, data_option, emit_view, pass_app, write_stdout
+from handover.commands.app import App, pass_app
+from handover.commands.options import data_option
+from handover.commands.streams import emit_view, write_stdout
 from handover.library import load_library
 from handover.models import json_schema
 from handover.output.views import Document

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
 import click
 
-from handover.commands.common import (
-    App,
+from handover.commands.app import App, pass_app
+from handover.commands.options import (
     DateParam,
     agreement_option,
     all_option,
     data_option,
     date_option,
-    emit_view,
     format_option,
     output_option,
-    pass_app,
-    rows_of,
-    write_out,
 )
+from handover.commands.streams import emit_view, write_out
 from handover.dates import DateSpec
-from handover.models import Dataset
 from handover.output.views import ChangeLog, Export
-from handover.timeline import Row, change_order
+from handover.timeline import change_order, rows_of
 from handover.timeline import changes as changes_in
 
 
@@ -110,67 +105,13 @@ def timeline(
         stale = [Text(line, style="dim") for line in lines]
         write_out(draw([heading, Chart(rows, start, as_of), *stale]), None)
         return
-    picture, heading_text = _chart(datasets, rows, as_of)
+    from handover.output.figure import chart, page  # the chart's modules: only here
+
+    picture, heading_text = chart(datasets, rows, as_of)
     if svg:
         write_out(picture, svg)
     if html:
-        write_out(_page(heading_text, picture), html)
-
-
-def _chart(
-    datasets: Sequence[Dataset], shown: Sequence[Row], as_of: date, ids: str = "chart"
-) -> tuple[str, str]:
-    """The chart of the agreements' handovers (`shown`, their rows on the date) as SVG, and
-    its title with what it shows."""
-    from handover.output.svgchart import day_label, render_svg
-
-    named = datasets[0].agreement.title if len(datasets) == 1 else f"{len(datasets)} agreements"
-    chart_title = f"Handovers as of {day_label(as_of)}"
-    done = sum(r.completed is not None for r in shown)
-    late = sum(r.status.value == "overdue" for r in shown)
-    description = f"{done} of {len(shown)} handovers completed, {late} overdue. " + " ".join(
-        f"{r.handover.name}: {r.status.value}." for r in shown
-    )
-    cited = sum(
-        len(d.agreement.sources) + sum(len(h.sources) for h in d.handovers) for d in datasets
-    )
-    checked = [d.agreement.checked for d in datasets if d.agreement.checked]
-    source = (
-        f"Source: handover data for {', '.join(d.agreement.id for d in datasets)}, "
-        f"{cited} sources cited"
-        + (f"; checked up to {day_label(min(checked))}" if checked else "")
-        + "."
-    )
-    picture = render_svg(shown, as_of, chart_title, source, description, subtitle=named, ids=ids)
-    return picture, f"{chart_title}: {named}"
-
-
-def _page(heading: str, picture: str) -> str:
-    """A page with just the chart: valid HTML5, everything escaped by ElementTree."""
-    import xml.etree.ElementTree as ET
-
-    page = ET.Element("html", {"lang": "en"})
-    head = ET.SubElement(page, "head")
-    ET.SubElement(head, "meta", {"charset": "utf-8"})
-    ET.SubElement(head, "meta", {"name": "viewport", "content": "width=device-width"})
-    ET.SubElement(head, "title").text = heading
-    ET.SubElement(head, "style").text = (
-        "body{margin:1rem;font-family:system-ui,sans-serif;color:#111827}"
-        "h1{font-size:1.25rem}"
-        # the chart shrinks to fit down to 800 px; below that it keeps its text readable
-        # (about 10 px) and scrolls sideways in its own box, never the page
-        "figure{margin:0;overflow-x:auto}svg{display:block;max-width:100%;min-width:800px;height:auto}"
-        ".swipe{display:none;color:#4b5563}@media (max-width:840px){.swipe{display:block}}"
-    )
-    body = ET.SubElement(ET.SubElement(page, "body"), "main")
-    ET.SubElement(body, "h1").text = heading
-    ET.SubElement(
-        body, "p", {"class": "swipe"}
-    ).text = "The chart is wider than this screen: scroll it sideways to see all of it."
-    # focusable, so that the chart can be scrolled from the keyboard where it scrolls
-    ET.SubElement(body, "figure", {"tabindex": "0"}).text = "\0"  # where the chart goes
-    text = ET.tostring(page, encoding="unicode", method="html")
-    return "<!DOCTYPE html>\n" + text.replace("\0", picture) + "\n"
+        write_out(page(heading_text, picture), html)
 
 
 @click.command()
@@ -190,14 +131,15 @@ def report(
     as_of = app.as_of(when)
     datasets, more = app.covered(as_of, picked, show_all)
     # Jinja2 and the chart: imported here so that the other commands never load them.
+    from handover.output.figure import chart
     from handover.output.report import Section, render
 
     since = as_of - timedelta(days=RECENT_DAYS - 1)  # the 30 days up to and including D
     sections = []
     for d in datasets:
         rows = rows_of([d], as_of)
-        chart = _chart([d], rows, as_of, ids=f"chart-{d.agreement.id}")[0]
-        sections.append(Section(d.agreement, rows, changes_in(d, since, as_of), chart))
+        picture = chart([d], rows, as_of, ids=f"chart-{d.agreement.id}")[0]
+        sections.append(Section(d.agreement, rows, changes_in(d, since, as_of), picture))
     write_out(render(as_of, sections, more, RECENT_DAYS), output)
 
 

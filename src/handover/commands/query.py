@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import click
 
-from handover.commands.common import (
-    App,
+from handover.commands.app import App, pass_app
+from handover.commands.options import (
     agreement_option,
     all_option,
     complete_names,
     data_option,
     date_option,
-    emit_view,
     format_option,
-    note,
-    pass_app,
-    rows_of,
 )
+from handover.commands.streams import emit_view, note
 from handover.dates import DateSpec
 from handover.errors import EXIT_OVERDUE
-from handover.output import FORMATS
 from handover.output.views import AgreementList, Detail, Listing
 from handover.plural import plural
-from handover.timeline import Row, Status, agreement_fields, row, rows
+from handover.timeline import Row, Status, agreement_fields, row, rows, rows_of
 from handover.timeline import delays as delayed
 from handover.timeline import upcoming as upcoming_rows
 
@@ -52,64 +47,33 @@ def status(
 ) -> None:
     """The state of every handover (or the NAMEd ones) as of a date."""
     as_of = app.as_of(when)
-    if not names and not FORMATS[fmt].for_people:
-        _stream_status(ctx, app, as_of, picked, show_all, fmt, fail_if_overdue)
-        return
+    wanted: dict[str, set[str]] | None = None
+    more: tuple[str, ...] = ()
     if names:  # NAMEs pick handovers anywhere; listed in file order, as without them
-        wanted = {(d.agreement.id, hid) for d, hid in app.resolve(names)}
-        datasets = [d for d in app.datasets() if any(a == d.agreement.id for a, _ in wanted)]
-        chosen = [
-            row(h, d.agreement, as_of)
-            for d in datasets
-            for h in d.handovers
-            if (d.agreement.id, h.id) in wanted
-        ]
-        more: tuple[str, ...] = ()
+        named: dict[str, set[str]] = {}
+        for entry, hid in app.resolve(names):
+            named.setdefault(entry.id, set()).add(hid)
+        entries = [e for e in app.library().entries if e.id in named]
+        wanted = named
     else:
-        datasets, more = app.covered(as_of, picked, show_all)
-        chosen = rows_of(datasets, as_of)
-    notes = (*more, *app.staleness(as_of, datasets))
-    emit_view(fmt, Listing(app.headline("Handovers", as_of, datasets), chosen, notes=notes))
-    overdue = [r.handover.id for r in chosen if r.status is Status.OVERDUE]
-    _exit_if_overdue(ctx, as_of, overdue if fail_if_overdue else [])
-
-
-def _exit_if_overdue(ctx: click.Context, as_of: date, overdue: list[str]) -> None:
-    """--fail-if-overdue: name what is overdue and exit with EXIT_OVERDUE."""
-    if overdue:
-        note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
-        ctx.exit(EXIT_OVERDUE)
-
-
-def _stream_status(
-    ctx: click.Context,
-    app: App,
-    as_of: date,
-    picked: tuple[str, ...],
-    show_all: bool,
-    fmt: str,
-    fail_if_overdue: bool,
-) -> None:
-    """status for programs (CSV, JSON): the same rows, notes and exit code, answered one
-    agreement at a time so that memory holds one agreement's models, not the library's.
-    (A table needs every row to size its columns, so it takes the path above.)"""
-    entries, more = app.covered_entries(as_of, picked, show_all)
-    stale: list[str] = []
+        entries, more = app.covered_entries(as_of, picked, show_all)
     overdue: list[str] = []
 
-    def streamed() -> Iterator[Row]:
+    def made() -> Iterator[Row]:
+        """The rows, one agreement at a time (a format that streams holds one agreement's
+        models in memory, not the library's), noting what is overdue as they go."""
         for dataset in app.library().stream(entries):
-            stale.extend(app.staleness(as_of, [dataset]))
-            for found in rows(dataset, as_of):
+            only = None if wanted is None else wanted[dataset.agreement.id]
+            for found in rows(dataset, as_of, only):
                 if found.status is Status.OVERDUE:
                     overdue.append(found.handover.id)
                 yield found
 
-    heading = app.headline("Handovers", as_of, entries)
-    emit_view(fmt, Listing(heading, streamed(), notes=more))  # the rows are made as written
-    for line in stale:  # after `more`, as the notes of the path above come
-        note(line)
-    _exit_if_overdue(ctx, as_of, overdue if fail_if_overdue else [])
+    notes = (*more, *app.staleness(as_of, entries))
+    emit_view(fmt, Listing(app.headline("Handovers", as_of, entries), made(), notes=notes))
+    if fail_if_overdue and overdue:
+        note(f"overdue as of {as_of.isoformat()}: {', '.join(overdue)}")
+        ctx.exit(EXIT_OVERDUE)
 
 
 @click.command()
@@ -167,7 +131,8 @@ def delays(
 def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
     """Everything about one handover as of a date, with its sources."""
     as_of = app.as_of(when)
-    ((dataset, hid),) = app.resolve([name])
+    ((entry, hid),) = app.resolve([name])
+    dataset = entry.dataset
     handover = next(h for h in dataset.handovers if h.id == hid)
     found = row(handover, dataset.agreement, as_of)
     emit_view(fmt, Detail(found, dataset.agreement, app.staleness(as_of, [dataset])))

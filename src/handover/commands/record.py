@@ -10,15 +10,9 @@ from typing import Any
 
 import click
 
-from handover.commands.common import (
-    App,
-    DateParam,
-    complete_names,
-    data_option,
-    note,
-    pass_app,
-    write_stdout,
-)
+from handover.commands.app import App, pass_app
+from handover.commands.options import DateParam, complete_names, data_option
+from handover.commands.streams import note, write_stdout
 from handover.dates import DateSpec, today_in
 from handover.edit import (
     LOCK_WAIT,
@@ -68,9 +62,10 @@ def _users_own(app: App) -> None:
 def _target(app: App, name: str) -> tuple[Dataset, Handover, Path]:
     """The handover NAME, its agreement, and the file that holds them."""
     _users_own(app)
-    ((dataset, hid),) = app.resolve([name])
+    ((entry, hid),) = app.resolve([name])
+    dataset = entry.dataset
     handover = next(h for h in dataset.handovers if h.id == hid)
-    return dataset, handover, app.library().entry(dataset.agreement.id).path
+    return dataset, handover, entry.path
 
 
 def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:

@@ -1,4 +1,4 @@
-"""The report page (DESIGN section 6): one self-contained HTML page, from a Jinja2 template.
+"""The report page (README: report): one self-contained HTML page, from a Jinja2 template.
 
 Everything from the data goes through the template's autoescaping; the one piece marked safe
 is the chart, which ElementTree wrote (and escaped) itself. Jinja2 is imported only here, so

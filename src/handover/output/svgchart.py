@@ -165,21 +165,9 @@ def render_svg(
     label_width = min(max([len(n) for n in names] + [12]) * CHAR + 16, 300)
     wrapped = [_lines(n, label_width - 16) for n in names]
     heights = [max(ROW, len(lines) * LINE + 18) for lines in wrapped]
-    chart_height = sum(heights)
-    axis_y = top + chart_height + 8
+    axis_y = top + sum(heights) + 8
     height = axis_y + 100
-    dates: list[date] = []
-    for r in rows:
-        dates += [r.agreed, r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
-        if r.completed:
-            dates.append(r.completed)
-    start, last = min([as_of, *dates]), max(dates, default=as_of)
-    # An as-of date long after the last event would squeeze every mark into the left edge
-    # (Egypt-Israel 1979-82 read in 2026): the axis then stops after the last event and the
-    # as-of date is said in words at the right, not drawn.
-    beyond = as_of > last + (last - start)
-    end = last if beyond else max(last, as_of)
-    end = end + timedelta(days=max((end - start).days // 12, 1))  # room for the last label
+    start, end, beyond = _span(rows, as_of)
     scale = _Scale(start, end, 20 + label_width, WIDTH - 40)
     svg = ET.Element(
         "svg",
@@ -204,81 +192,11 @@ def render_svg(
     _text(svg, 20, 30, title, font_size=18, font_weight="bold", fill="#111827")
     for i, line in enumerate(sub_lines):
         _text(svg, 20, 52 + i * 17, line, font_size=14, fill="#374151")
-    # the axis: ticks and their labels, light guide lines through the rows
-    axis = _el(svg, "g", class_="axis")
-    _el(axis, "line", x1=scale.x0, y1=axis_y, x2=scale.x1, y2=axis_y, stroke="#9ca3af")
-    previous_year = None
-    for tick in _ticks(start, end):
-        x = scale.x(tick)
-        _el(axis, "line", x1=x, y1=top - 6, x2=x, y2=axis_y, stroke="#e5e7eb")
-        _el(axis, "line", x1=x, y1=axis_y, x2=x, y2=axis_y + 5, stroke="#9ca3af")
-        label = day_label(tick, with_year=tick.year != previous_year)
-        _text(
-            axis,
-            x,
-            axis_y + 20,
-            label,
-            text_anchor="middle",
-            fill="#374151",
-            data_date=tick.isoformat(),
-            data_kind="tick",
-        )
-        previous_year = tick.year
+    _axis(svg, scale, top, axis_y)
     drawn: set[str] = set()
     y_top = top
     for r, lines, row_height in zip(rows, wrapped, heights, strict=True):
-        group = _el(svg, "g", class_="row", data_id=r.handover.id, data_agreement=r.agreement.id)
-        y = y_top + row_height / 2
-        name = _el(group, "text", x=20, y=y - (len(lines) - 1) * LINE / 2 + 4, fill="#111827")
-        for i, line in enumerate(lines):
-            span = _el(name, "tspan", x=20, dy=0 if i == 0 else LINE)
-            span.text = plain(line)
-        end_of_bar = r.completed or max(r.deadline, min(as_of, r.deadline))
-        _el(
-            group,
-            "line",
-            x1=scale.x(r.agreed),
-            y1=y,
-            x2=scale.x(end_of_bar),
-            y2=y,
-            stroke="#d1d5db",
-            stroke_width=4,
-            stroke_linecap="round",
-        )
-        moved = [v.deadline for v in r.revisions if v.deadline != r.deadline]
-        if r.original_deadline != r.deadline:
-            _mark(
-                group,
-                "original-deadline",
-                scale.x(r.original_deadline),
-                y,
-                r.original_deadline,
-                COLOURS["original-deadline"],
-            )
-            drawn.add("original-deadline")
-        for day in dict.fromkeys(d for d in moved if d != r.original_deadline):
-            _mark(group, "moved-deadline", scale.x(day), y, day, COLOURS["moved-deadline"])
-            drawn.add("moved-deadline")
-        colour = COLOURS["overdue" if r.status is Status.OVERDUE else "deadline"]
-        _mark(group, "deadline", scale.x(r.deadline), y, r.deadline, colour)
-        drawn.add("deadline")
-        notes = []
-        if r.slip_days:
-            notes.append(f"moved {r.slip_days:+d} days")
-        if r.completed:
-            _mark(group, "completed", scale.x(r.completed), y, r.completed, COLOURS["completed"])
-            drawn.add("completed")
-            notes.append(f"completed {day_label(r.completed, with_year=False)}")
-        elif r.status is Status.OVERDUE:
-            notes.append(f"overdue by {plural(-(r.days_to_deadline or 0), 'day')}")
-        elif r.status in (Status.PENDING, Status.DUE):
-            notes.append(f"due {day_label(r.deadline, with_year=False)}")
-        said = "; ".join(notes)
-        at = max(scale.x(end_of_bar), scale.x(r.deadline))
-        if at + 12 + len(said) * CHAR * 12 / 13 > WIDTH - 8:  # near the right edge: to the left
-            _text(group, at - 12, y - 11, said, fill="#374151", font_size=12, text_anchor="end")
-        else:
-            _text(group, at + 12, y - 11, said, fill="#374151", font_size=12)
+        drawn |= _row(svg, r, lines, y_top + row_height / 2, scale, as_of)
         y_top += row_height
     # the as-of date, down through every row; or in words when it is far off the axis
     marker = _el(svg, "g", class_="as-of", data_kind="as-of", data_date=as_of.isoformat())
@@ -295,9 +213,116 @@ def render_svg(
     else:
         _as_of_line(marker, scale.x(as_of), top, axis_y, day_label(as_of))
         drawn.add("as-of")
-    # the legend: only the marks that are drawn
+    _legend(svg, drawn, axis_y + 52, as_of)
+    _text(svg, 20, height - 16, source, fill="#6b7280", font_size=11)
+    ET.indent(svg)
+    return ET.tostring(svg, encoding="unicode") + "\n"
+
+
+def _span(rows: Sequence[Row], as_of: date) -> tuple[date, date, bool]:
+    """The axis's first and last day, and whether the as-of date lies beyond it."""
+    dates: list[date] = []
+    for r in rows:
+        dates += [r.agreed, r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
+        if r.completed:
+            dates.append(r.completed)
+    start, last = min([as_of, *dates]), max(dates, default=as_of)
+    # An as-of date long after the last event would squeeze every mark into the left edge
+    # (Egypt-Israel 1979-82 read in 2026): the axis then stops after the last event and the
+    # as-of date is said in words at the right, not drawn.
+    beyond = as_of > last + (last - start)
+    end = last if beyond else max(last, as_of)
+    end = end + timedelta(days=max((end - start).days // 12, 1))  # room for the last label
+    return start, end, beyond
+
+
+def _axis(svg: ET.Element, scale: _Scale, top: float, axis_y: float) -> None:
+    """The date axis: ticks and their labels, light guide lines through the rows."""
+    axis = _el(svg, "g", class_="axis")
+    _el(axis, "line", x1=scale.x0, y1=axis_y, x2=scale.x1, y2=axis_y, stroke="#9ca3af")
+    previous_year = None
+    for tick in _ticks(scale.start, scale.end):
+        x = scale.x(tick)
+        _el(axis, "line", x1=x, y1=top - 6, x2=x, y2=axis_y, stroke="#e5e7eb")
+        _el(axis, "line", x1=x, y1=axis_y, x2=x, y2=axis_y + 5, stroke="#9ca3af")
+        label = day_label(tick, with_year=tick.year != previous_year)
+        _text(
+            axis,
+            x,
+            axis_y + 20,
+            label,
+            text_anchor="middle",
+            fill="#374151",
+            data_date=tick.isoformat(),
+            data_kind="tick",
+        )
+        previous_year = tick.year
+
+
+def _row(
+    svg: ET.Element, r: Row, lines: list[str], y: float, scale: _Scale, as_of: date
+) -> set[str]:
+    """One handover's band: its name, its bar, its marks and their label. Returns the kinds
+    of mark drawn (for the legend)."""
+    drawn: set[str] = set()
+    group = _el(svg, "g", class_="row", data_id=r.handover.id, data_agreement=r.agreement.id)
+    name = _el(group, "text", x=20, y=y - (len(lines) - 1) * LINE / 2 + 4, fill="#111827")
+    for i, line in enumerate(lines):
+        span = _el(name, "tspan", x=20, dy=0 if i == 0 else LINE)
+        span.text = plain(line)
+    end_of_bar = r.completed or max(r.deadline, min(as_of, r.deadline))
+    _el(
+        group,
+        "line",
+        x1=scale.x(r.agreed),
+        y1=y,
+        x2=scale.x(end_of_bar),
+        y2=y,
+        stroke="#d1d5db",
+        stroke_width=4,
+        stroke_linecap="round",
+    )
+    moved = [v.deadline for v in r.revisions if v.deadline != r.deadline]
+    if r.original_deadline != r.deadline:
+        _mark(
+            group,
+            "original-deadline",
+            scale.x(r.original_deadline),
+            y,
+            r.original_deadline,
+            COLOURS["original-deadline"],
+        )
+        drawn.add("original-deadline")
+    for day in dict.fromkeys(d for d in moved if d != r.original_deadline):
+        _mark(group, "moved-deadline", scale.x(day), y, day, COLOURS["moved-deadline"])
+        drawn.add("moved-deadline")
+    colour = COLOURS["overdue" if r.status is Status.OVERDUE else "deadline"]
+    _mark(group, "deadline", scale.x(r.deadline), y, r.deadline, colour)
+    drawn.add("deadline")
+    notes = []
+    if r.slip_days:
+        notes.append(f"moved {r.slip_days:+d} days")
+    if r.completed:
+        _mark(group, "completed", scale.x(r.completed), y, r.completed, COLOURS["completed"])
+        drawn.add("completed")
+        notes.append(f"completed {day_label(r.completed, with_year=False)}")
+    elif r.status is Status.OVERDUE:
+        notes.append(f"overdue by {plural(-(r.days_to_deadline or 0), 'day')}")
+    elif r.status in (Status.PENDING, Status.DUE):
+        notes.append(f"due {day_label(r.deadline, with_year=False)}")
+    said = "; ".join(notes)
+    at = max(scale.x(end_of_bar), scale.x(r.deadline))
+    if at + 12 + len(said) * CHAR * 12 / 13 > WIDTH - 8:  # near the right edge: to the left
+        _text(group, at - 12, y - 11, said, fill="#374151", font_size=12, text_anchor="end")
+    else:
+        _text(group, at + 12, y - 11, said, fill="#374151", font_size=12)
+    return drawn
+
+
+def _legend(svg: ET.Element, drawn: set[str], ly: float, as_of: date) -> None:
+    """The legend: only the marks that are drawn."""
     legend = _el(svg, "g", class_="legend")
-    lx, ly = 20.0, axis_y + 52
+    lx = 20.0
     for kind, words in LEGEND.items():
         if kind not in drawn:
             continue
@@ -317,9 +342,6 @@ def render_svg(
             _mark(legend, kind, lx, ly, as_of, COLOURS[kind])
         _text(legend, lx + 14, ly + 4, words, fill="#374151")
         lx += 28 + len(words) * CHAR
-    _text(svg, 20, height - 16, source, fill="#6b7280", font_size=11)
-    ET.indent(svg)
-    return ET.tostring(svg, encoding="unicode") + "\n"
 
 
 def _as_of_line(marker: ET.Element, x: float, top: float, axis_y: float, label: str) -> None:

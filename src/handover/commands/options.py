@@ -1,0 +1,157 @@
+"""The options commands share, and the --date type: click's side of every command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from handover.commands.app import App
+from handover.dates import DateInputError, DateSpec, parse_user_date
+from handover.errors import HandoverError
+from handover.library import load_library
+from handover.names import fold
+from handover.output import formats_for
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from handover.output.views import View
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+if TYPE_CHECKING:  # click's ParamType is generic for type checkers in recent releases
+    _ParamType = click.ParamType[DateSpec, Any]
+else:
+    _ParamType = click.ParamType
+
+
+class DateParam(_ParamType):
+    """ISO dates, unambiguous written dates, today / yesterday / tomorrow (README: Dates)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, DateSpec):
+            return value
+        try:
+            return parse_user_date(str(value))
+        except DateInputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def complete_names(
+    ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion for NAME: the ids, and the names and aliases without spaces, of the
+    data the command line names (--data, HANDOVER_DATA, else the bundled data) that start
+    like `incomplete`, ignoring case and accents. A file that cannot be read completes
+    nothing, silently: completion is no place for errors."""
+    options: list[str] = []
+    here: click.Context | None = ctx
+    while here is not None and not options:
+        app = here.obj if isinstance(here.obj, App) else None
+        options = (app.data_options if app else []) or list(here.params.get("data") or ())
+        here = here.parent
+    try:
+        summaries = [e.summary for e in load_library(options).entries]
+    except (HandoverError, OSError):
+        return []
+    wanted = fold(incomplete)
+    seen: set[str] = set()
+    from click.shell_completion import CompletionItem  # completion only
+
+    found: list[CompletionItem] = []
+    for hid, names in (h for s in summaries for h in s.spellings):
+        for spelling in (hid, *names):
+            if spelling in seen or len(spelling.split()) != 1:
+                continue
+            if fold(spelling).startswith(wanted):
+                seen.add(spelling)
+                found.append(CompletionItem(spelling))
+    return found
+
+
+def check_data(value: str | None) -> str | None:
+    """--data "" (an unset variable, say) is a mistake, not a request for the bundled data."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("--data needs a file name; it is empty", param_hint="'--data'")
+    return value
+
+
+def _set_data(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
+    for one in value:
+        check_data(one)
+    if value:
+        ctx.ensure_object(App).data_options = list(value)
+
+
+def _file_name(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("needs a file name; it is empty")
+    return value
+
+
+def output_option(*names: str, help: str) -> Callable[[F], F]:
+    """An option naming a file to write; `-` means stdout."""
+    return click.option(
+        *names,
+        metavar="FILE",
+        callback=_file_name,
+        type=click.Path(allow_dash=True),  # a path: shells complete file names
+        help=help,
+    )
+
+
+def data_option(command: F) -> F:
+    """--data after the command name, as well as before it."""
+    return click.option(
+        "--data",
+        metavar="PATH",
+        type=click.Path(),
+        multiple=True,
+        expose_value=False,
+        callback=_set_data,
+        help="A data file or a folder of them; repeat for more (default: $HANDOVER_DATA, "
+        "else the bundled library).",
+    )(command)
+
+
+def date_option(command: F) -> F:
+    return click.option(
+        "--date",
+        "when",
+        type=DateParam(),
+        metavar="DATE",
+        help="As of this date (ISO, '20 Nov 2020', today, yesterday, tomorrow). Default: today.",
+    )(command)
+
+
+def format_option(view: type[View], default: str = "table") -> Callable[[F], F]:
+    """--format, offering every format that can render this kind of view (output.FORMATS)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats_for(view)),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def agreement_option(command: F) -> F:
+    return click.option(
+        "--agreement",
+        "picked",
+        multiple=True,
+        metavar="ID",
+        help="Only this agreement (repeat for more), whatever the date.",
+    )(command)
+
+
+def all_option(command: F) -> F:
+    return click.option(
+        "--all", "show_all", is_flag=True, help="Every agreement loaded, not only those in play."
+    )(command)
