@@ -74,6 +74,48 @@ def test_parallel_writers_lose_no_update(tmp_path: Path) -> None:
         assert len(said_updated) == WRITERS  # serialised writers all succeed
 
 
+@pytest.mark.slow
+def test_racing_postponements_never_move_a_deadline_earlier(tmp_path: Path) -> None:
+    """Writers postpone one handover to different dates at once. Each "later than the
+    deadline in force" check is made under the lock, so what lands is strictly later each
+    time, and every writer either says "updated" (its revision is in the file) or is refused
+    with one line because the deadline in force had already passed its date."""
+    env = unmeasured({k: v for k, v in os.environ.items() if k != "HANDOVER_DATA"})
+    writers, rounds_ = 8, 3
+    for round_ in range(rounds_):
+        path = tmp_path / f"race-{round_}.yaml"
+        path.write_text(MINIMAL, encoding="utf-8")
+        targets = [date(2021, 3, 11 + (i * 7 + round_ * 3) % 19) for i in range(writers)]
+        procs = [
+            subprocess.Popen(
+                [
+                    *(installed_command(), "--data", str(path), "record", "postpone", "hill"),
+                    *("--announced", "2021-03-05", "--to", day.isoformat(), "--wait", "300"),
+                    *("--reason", f"writer {i}"),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for i, day in enumerate(targets)
+        ]
+        updated = set()
+        for i, proc in enumerate(procs):
+            _, err = proc.communicate(timeout=300)
+            assert "Traceback" not in err
+            if proc.returncode == 0:
+                updated.add(f"writer {i}")
+            else:
+                assert proc.returncode == 1 and "not later than the deadline in force" in err
+                assert err.count("\n") == 1, err
+        revisions = yaml.safe_load(path.read_text(encoding="utf-8"))["handovers"][0]["revisions"]
+        deadlines = [str(r["deadline"]) for r in revisions]
+        assert deadlines == sorted(set(deadlines)), f"round {round_}: {deadlines}"
+        assert deadlines[0] > "2021-03-10"
+        assert {r["reason"] for r in revisions} == updated
+
+
 ID_CLASH = """\
 schema: 1
 agreement:

@@ -34,9 +34,10 @@ from ruamel.yaml.tokens import CommentToken
 from handover.atomic import target_of, write_atomic
 from handover.errors import DataFileError, EditError
 from handover.library import parse
-from handover.models import Handover, Revision
+from handover.models import Dataset, Handover, Revision
 from handover.problems import keys_of
 from handover.reading import decode, read_bytes, scalar
+from handover.timeline import original_deadline
 
 # The order of keys in the models (the data file's documented order): new keys go where they belong.
 HANDOVER_KEYS = tuple(keys_of(Handover))
@@ -242,15 +243,21 @@ def _same_file(fd: int, target: Path) -> bool:
 BOM = "\ufeff"
 
 
-def plan(path: Path, change: Callable[[Any], None]) -> Planned:
+Change = Callable[[Any, Dataset], None]
+"""An edit: it changes the round-trip tree, and may refuse (EditError) from what the file
+holds, given as validated models: read under the edit's lock, so every check is made on
+what is in the file, not on what was read before another edit landed."""
+
+
+def plan(path: Path, change: Change) -> Planned:
     """Read and validate the file, apply `change` to its round-trip tree, validate the result.
     The file keeps its own form: line endings, byte-order mark, a closing `...`."""
     before = read_bytes(path)  # the same limits and messages as every other command
     text = decode(before, str(path))
-    parse(text, str(path))  # the file must be valid before we touch it
+    dataset = parse(text, str(path))  # the file must be valid before we touch it
     yaml = _yaml(text)
     document = yaml.load(text)
-    change(document)
+    change(document, dataset)
     out = io.StringIO()
     yaml.dump(document, out)
     after = out.getvalue()
@@ -323,8 +330,8 @@ def _add_source(mapping: Any, source: SourceArgs, order: Sequence[str] = HANDOVE
         _put(mapping, "sources", CommentedSeq([entry]), order)
 
 
-def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Callable[[Any], None]:
-    def change(document: Any) -> None:
+def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Change:
+    def change(document: Any, _dataset: Dataset) -> None:
         handover = _handover(document, hid)
         if handover.get("completed") is not None:
             raise EditError(
@@ -340,13 +347,21 @@ def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Callab
     return change
 
 
-def postpone(
-    hid: str, to: date, announced: date, reason: str, source: SourceArgs
-) -> Callable[[Any], None]:
-    def change(document: Any) -> None:
+def postpone(hid: str, to: date, announced: date, reason: str, source: SourceArgs) -> Change:
+    def change(document: Any, dataset: Dataset) -> None:
         handover = _handover(document, hid)
         if handover.get("completed") is not None:
             raise EditError(f"{hid} is already recorded as completed; it cannot be postponed")
+        held = next(h for h in dataset.handovers if h.id == hid)
+        revisions = held.revisions
+        in_force = (
+            revisions[-1].deadline if revisions else original_deadline(held, dataset.agreement)
+        )
+        if to <= in_force:
+            raise EditError(
+                f"{hid}: the new deadline {to} is not later than the deadline in force "
+                f"({in_force}); to bring a deadline forward, edit the file by hand"
+            )
         revision = CommentedMap()
         revision["announced"] = _day(announced)
         revision["deadline"] = _day(to)
@@ -372,8 +387,8 @@ class NewHandover:
     provision: str | None = None
 
 
-def add(new: NewHandover, source: SourceArgs) -> Callable[[Any], None]:
-    def change(document: Any) -> None:
+def add(new: NewHandover, source: SourceArgs) -> Change:
+    def change(document: Any, _dataset: Dataset) -> None:
         handover = CommentedMap()
         handover["id"] = new.id
         handover["name"] = _text(new.name)

@@ -16,6 +16,7 @@ from handover.commands.streams import note, write_stdout
 from handover.dates import DateSpec, today_in
 from handover.edit import (
     LOCK_WAIT,
+    Change,
     NewHandover,
     SourceArgs,
     add,
@@ -24,9 +25,8 @@ from handover.edit import (
     plan,
     postpone,
 )
-from handover.errors import EditError, UsageError
+from handover.errors import UsageError
 from handover.models import Dataset, Handover
-from handover.timeline import original_deadline
 
 F = Callable[..., Any]
 
@@ -68,7 +68,7 @@ def _target(app: App, name: str) -> tuple[Dataset, Handover, Path]:
     return dataset, handover, entry.path
 
 
-def _apply(path: Path, change: Callable[[Any], None], dry_run: bool) -> None:
+def _apply(path: Path, change: Change, dry_run: bool) -> None:
     if dry_run:
         write_stdout(plan(path, change).diff())
         return
@@ -157,17 +157,8 @@ def record_postpone(
 
     dataset, handover, path = _target(app, name)
     when = _not_future(dataset, "--announced", app.as_of(announced))
-    new_deadline = app.as_of(to)
-    revisions = handover.revisions
-    in_force = (
-        revisions[-1].deadline if revisions else original_deadline(handover, dataset.agreement)
-    )
-    if new_deadline <= in_force and handover.completed is None:
-        raise EditError(
-            f"{handover.id}: the new deadline {new_deadline} is not later than the deadline "
-            f"in force ({in_force}); to bring a deadline forward, edit the file by hand"
-        )
-    change = postpone(handover.id, new_deadline, when, reason, SourceArgs(source, publisher))
+    # Whether the new deadline is later is checked under the lock, on the file as it is then.
+    change = postpone(handover.id, app.as_of(to), when, reason, SourceArgs(source, publisher))
     _apply(path, change, dry_run)
 
 
