@@ -4,7 +4,6 @@ answers."""
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import pickle
 import stat
@@ -30,6 +29,8 @@ from .generate import dataset_text
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("HANDOVER_CACHE_DIR", str(folder))
+    # A process asks once whether a folder is private; each test here is a new "process".
+    cache._PRIVATE_FOLDERS.clear()
     return folder
 
 
@@ -108,6 +109,7 @@ def test_an_edit_that_breaks_the_file_is_reported_not_answered_from_cache(
         lambda blob: b"",  # empty
         lambda blob: b"\xff\xfe garbage",  # not even text
         lambda blob: blob.replace(b"handover-cache 4", b"handover-cache 9"),  # another format
+        lambda blob: blob[:17] + b"x" + blob[18:],  # the digests' line broken
     ],
 )
 def test_a_corrupt_entry_is_ignored_and_replaced(
@@ -122,16 +124,24 @@ def test_a_corrupt_entry_is_ignored_and_replaced(
     assert entry.read_bytes() == whole  # written again, whole
 
 
+def _parts(entry: Path) -> tuple[tuple[object, ...], object, object]:
+    """An entry's binding, summary and dataset (the layout: format line, a line with the
+    head's and body's SHA-256 and the head's length, then the head and body pickles)."""
+    _, digests, rest = entry.read_bytes().split(b"\n", 2)
+    size = int(digests.split()[2])
+    binding, summary = pickle.loads(rest[:size])
+    return binding, summary, pickle.loads(rest[size:])
+
+
 def _forge(entry: Path, binding: tuple[object, ...] | None = None, dataset: object = None) -> None:
-    """Rewrite an entry as put() would, with another binding or dataset, and a fresh
-    checksum (the layout is: format line, SHA-256 line, then three pickles)."""
-    stream = io.BytesIO(entry.read_bytes().split(b"\n", 2)[2])
-    old = [pickle.load(stream) for _ in range(3)]
-    parts = [binding or old[0], old[1], old[2] if dataset is None else dataset]
-    rest = b"".join(pickle.dumps(p) for p in parts)
-    entry.write_bytes(
-        b"handover-cache 4\n" + hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
-    )
+    """Rewrite an entry as put() would, with another binding or dataset, and fresh
+    checksums."""
+    old_binding, summary, old_dataset = _parts(entry)
+    head = pickle.dumps((binding or old_binding, summary))
+    body = pickle.dumps(old_dataset if dataset is None else dataset)
+    sums = [hashlib.sha256(part).hexdigest().encode() for part in (head, body)]
+    line = b" ".join([*sums, str(len(head)).encode()]) + b"\n"
+    entry.write_bytes(b"handover-cache 4\n" + line + head + body)
 
 
 def _other_dataset(tmp_path: Path) -> Dataset:
@@ -167,7 +177,7 @@ def test_an_entry_bound_to_anything_else_is_a_miss(
     path = write(tmp_path, MINIMAL)
     load(path)
     (entry,) = entries(cache_dir)
-    binding = pickle.load(io.BytesIO(entry.read_bytes().split(b"\n", 2)[2]))
+    binding = _parts(entry)[0]
     _forge(entry, binding=change(binding), dataset=_other_dataset(tmp_path))
     assert load(path).handovers[0].name == "Hill District"  # the file, parsed again
 
@@ -374,6 +384,7 @@ def test_a_cache_folder_others_can_enter_is_not_believed(
     (entry,) = entries(cache_dir)
     _forge(entry, dataset=_other_dataset(tmp_path))
     cache_dir.chmod(mode)
+    cache._PRIVATE_FOLDERS.clear()  # as a new process would find it
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cache, "put", lambda slot, dataset: None)  # read only, no repair
         assert load(path).handovers[0].name == "Hill District"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -408,6 +409,11 @@ url_parts = st.sampled_from(
         "%20",
         "\x00",
         "\x7f",
+        "\n",
+        "\r",
+        "\x1b",
+        "\u0085",
+        "\u00a0",
         "",
     ]
 )
@@ -418,13 +424,18 @@ url_parts = st.sampled_from(
 @example("https://example.org/a?b#c")
 @example("http://a:99999/ b")
 @example("HTTPS://example.org")
+@example("https://example.org/a\tb")
+@example("https://exa\nmple.org/")
+@example("https://example.org/\x1b[31m")
 def test_url_rule_is_the_urlsplit_rule(text: str) -> None:
     """models._check_url recognises plain URLs by a pattern before asking urlsplit; it must
-    accept exactly what the documented rule (urlsplit: http or https, a host, no space)
-    accepts. The rule is written out here with urlsplit as the oracle."""
+    accept exactly what the documented rule (urlsplit: http or https, a host; no white space
+    and no control character, which urlsplit would silently drop) accepts. The rule is
+    written out here with urlsplit as the oracle."""
     try:
         parts = urlsplit(text)
-        expected = parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
+        unsafe = any(c.isspace() or unicodedata.category(c) == "Cc" for c in text)
+        expected = parts.scheme in ("http", "https") and bool(parts.netloc) and not unsafe
     except ValueError:
         expected = False
     try:

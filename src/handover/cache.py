@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import pickle
 import stat
@@ -110,11 +109,32 @@ def _private(info: os.stat_result, kind: int) -> bool:
     return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
 
 
-def _read(slot: Slot) -> io.BytesIO | None:
-    """The entry's pickles, if the entry is believed (see the module's text), else None."""
+_PRIVATE_FOLDERS: set[Path] = set()
+
+
+def _private_folder(folder: Path) -> bool:
+    """Whether the folder is ours alone. A yes is remembered for the rest of the process (a
+    library asks for every entry); a no is asked again (put() may make it so)."""
+    if folder in _PRIVATE_FOLDERS:
+        return True
     try:
-        if not _private(os.stat(slot.path.parent), stat.S_IFDIR):
-            return None
+        private = _private(os.stat(folder), stat.S_IFDIR)
+    except OSError:
+        return False
+    if private:
+        _PRIVATE_FOLDERS.add(folder)
+    return private
+
+
+def _read(slot: Slot, whole: bool) -> tuple[Summary, bytes | None] | None:
+    """The summary an entry keeps and, if `whole`, its dataset's pickle; None unless the
+    entry is believed (see the module's text). An entry is a format line, a line with the
+    SHA-256 of its head and of its body and the head's length, the head (the binding and
+    the summary, pickled) and the body (the dataset, pickled): the summary is read, checked
+    and unpickled without reading the dataset."""
+    if not _private_folder(slot.path.parent):
+        return None
+    try:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         handle = os.open(slot.path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -124,50 +144,48 @@ def _read(slot: Slot) -> io.BytesIO | None:
         if not _private(info, stat.S_IFREG) or info.st_size > MAX_ENTRY_BYTES:
             return None
         with open(handle, "rb", closefd=False) as opened:
-            blob = opened.read(MAX_ENTRY_BYTES + 1)
+            if opened.readline(len(FORMAT) + 1) != FORMAT:
+                return None  # of another format
+            head_digest, body_digest, size = opened.readline(200).split()
+            head = opened.read(int(size))
+            body = opened.read(MAX_ENTRY_BYTES) if whole else None
         if time.time() - info.st_mtime > _DAY:  # used: renewed at most once a day
             with contextlib.suppress(OSError):
                 os.utime(handle)
-    except OSError:
+    except (OSError, ValueError):  # unreadable, or a second line that is not three words
         return None
     finally:
         os.close(handle)
-    header, digest = blob[: len(FORMAT)], blob[len(FORMAT) : len(FORMAT) + 65]
-    rest = blob[len(FORMAT) + 65 :]
-    if header != FORMAT or digest != hashlib.sha256(rest).hexdigest().encode() + b"\n":
-        return None  # truncated, altered, or of another format
-    stream = io.BytesIO(rest)
+    if hashlib.sha256(head).hexdigest().encode() != head_digest:
+        return None  # truncated or altered
+    if body is not None and hashlib.sha256(body).hexdigest().encode() != body_digest:
+        return None
     try:
-        bound = pickle.load(stream)
+        bound, summary = pickle.loads(head)
     except Exception:  # whole but unreadable (any unpickling error): a miss like any other
         return None
-    return stream if bound == tuple(slot.binding) else None
+    if bound != tuple(slot.binding) or not isinstance(summary, Summary):
+        return None
+    return summary, body
 
 
 def peek(slot: Slot) -> Summary | None:
     """The summary an entry keeps (what a library needs to choose the agreements a command
-    shows), without unpickling the dataset; None on a miss."""
-    stream = _read(slot)
-    if stream is None:
-        return None
-    try:
-        found = pickle.load(stream)
-    except Exception:  # as above
-        return None
-    return found if isinstance(found, Summary) else None
+    shows), without reading the dataset; None on a miss."""
+    found = _read(slot, whole=False)
+    return None if found is None else found[0]
 
 
 def get(slot: Slot) -> Dataset | None:
     """The dataset of an entry, or None on a miss."""
-    stream = _read(slot)
-    if stream is None:
+    found = _read(slot, whole=True)
+    if found is None or found[1] is None:
         return None
     try:
-        pickle.load(stream)  # the summary
-        found = pickle.load(stream)
-    except Exception:  # as above
+        dataset = pickle.loads(found[1])
+    except Exception:  # as in _read
         return None
-    return found if isinstance(found, Dataset) else None
+    return dataset if isinstance(dataset, Dataset) else None
 
 
 def dump(dataset: Dataset) -> bytes:
@@ -179,10 +197,14 @@ def put(slot: Slot, dataset: Dataset) -> None:
     """Keep a dataset pydantic has validated, for the file the slot is bound to."""
     from handover.atomic import write_atomic  # tempfile and shutil: only when writing
 
-    head = pickle.dumps(tuple(slot.binding), protocol=pickle.HIGHEST_PROTOCOL)
-    summary = pickle.dumps(Summary.of(dataset), protocol=pickle.HIGHEST_PROTOCOL)
-    rest = head + summary + dump(dataset)
-    blob = FORMAT + hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
+    head = pickle.dumps((tuple(slot.binding), Summary.of(dataset)), pickle.HIGHEST_PROTOCOL)
+    body = dump(dataset)
+    digests = b"%s %s %d\n" % (
+        hashlib.sha256(head).hexdigest().encode(),
+        hashlib.sha256(body).hexdigest().encode(),
+        len(head),
+    )
+    blob = FORMAT + digests + head + body
     folder = slot.path.parent
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -45,7 +45,10 @@ class Loader(_BASE):  # type: ignore[misc]
         self.duplicates: list[tuple[str, Any]] = []
         self.not_text: list[tuple[str, Any]] = []  # keys YAML reads as true, 1, null...
         self.direct = False  # whether get_tree() built the document directly
-        self._seen: set[int] = set()  # the nodes the direct build has met
+        # The nodes the direct build has met, to find one met twice. A node can be met twice
+        # only through an alias, and an alias is written with `*`: without one in the text,
+        # there is nothing to track (the common case, and a node costs a set lookup less).
+        self._seen: set[int] | None = set() if "*" in stream else None
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         """The tag of a node, remembered for plain scalars: their tag depends on the text
@@ -101,7 +104,8 @@ class Loader(_BASE):  # type: ignore[misc]
             for key_node, value_node in node.value:
                 if key_node.__class__ is not yaml.ScalarNode:
                     raise _NotPlainError  # a mapping or list as a key: the general error
-                self._once(key_node)
+                if self._seen is not None:
+                    self._once(key_node, self._seen)
                 if key_node.tag == _STR:
                     key = key_node.value
                 elif key_node.tag in _PLAIN_SCALARS:
@@ -118,9 +122,9 @@ class Loader(_BASE):  # type: ignore[misc]
             self.not_text.extend(odd_keys)
         return top
 
-    def _once(self, node: Any) -> None:
+    @staticmethod
+    def _once(node: Any, seen: set[int]) -> None:
         """A node met a second time is shared (an alias): the general constructor's job."""
-        seen = self._seen
         before = len(seen)
         seen.add(id(node))
         if len(seen) == before:
@@ -128,7 +132,8 @@ class Loader(_BASE):  # type: ignore[misc]
 
     def _shell(self, node: Any) -> Any:
         """A scalar's value, or an empty container of the node's kind, to be filled."""
-        self._once(node)
+        if self._seen is not None:
+            self._once(node, self._seen)
         kind, tag = node.__class__, node.tag
         if kind is yaml.ScalarNode:
             if tag == _STR:

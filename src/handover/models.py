@@ -76,11 +76,14 @@ def _to_date(value: object) -> date:
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
 
 
+_URL_BREAKERS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")  # urlsplit drops tabs and newlines
+
+
 def _check_url(value: str) -> str:
     if _PLAIN_URL.fullmatch(value):
         return value
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    if parts.scheme not in ("http", "https") or not parts.netloc or _URL_BREAKERS.search(value):
         raise ValueError(f"expected an http(s) URL, got {describe(value)}")
     return value
 
@@ -380,7 +383,11 @@ def cross_problems(raw: object) -> list[Problem]:
                     f"agreed {agreed} is before the agreement was signed ({signed})",
                 )
             )
-        deadline = _date(h.get("deadline")) or _rule_date(h.get("deadline"), signed, in_force)
+        deadline = _date(h.get("deadline"))
+        if deadline is None and isinstance(h.get("deadline"), Mapping):
+            deadline, out_of_range = _rule_date(h["deadline"], signed, in_force)
+            if out_of_range is not None:
+                problems.append(Problem((*base, "deadline", out_of_range[0]), out_of_range[1]))
         problems += _dates(h, base, agreed or in_force or signed, deadline)
     return problems
 
@@ -411,18 +418,26 @@ def _schema_two_keys(raw: Mapping[str, Any], agreement: Mapping[str, Any]) -> li
     ]
 
 
-def _rule_date(value: object, signed: date | None, in_force: date | None) -> date | None:
-    """The date a rule gives, where the rule and the dates it counts from are sound."""
-    if not isinstance(value, Mapping) or signed is None:
-        return None
+def _rule_date(
+    value: Mapping[str, Any], signed: date | None, in_force: date | None
+) -> tuple[date | None, tuple[str, str] | None]:
+    """The date a rule gives, where the rule and the dates it counts from are sound; and,
+    when that date falls outside the years a date may have, (the count's key, the problem)."""
     units = {u: n for u in UNITS if type(n := value.get(u)) is int and n >= 0}
-    if value.get("after") not in ("signed", "in_force") or len(units) != 1:
-        return None  # reported by the model's own rules
+    if signed is None or value.get("after") not in ("signed", "in_force") or len(units) != 1:
+        return None, None  # reported by the model's own rules
+    ((unit, count),) = units.items()
     rule = Rule.model_construct(None, after=value["after"], **units)  # checked above: no validator
+    problem = (
+        unit,
+        f"{value['after']} + {count} {unit} falls outside the years {FIRST_YEAR} to "
+        f"{LAST_YEAR}, the years a date may have",
+    )
     try:
-        return rule.date_from(signed, in_force)
-    except (ValueError, OverflowError):  # past the year 9999
-        return None
+        found = rule.date_from(signed, in_force)
+    except (ValueError, OverflowError):  # past the year 9999, or a count Python cannot hold
+        return None, problem
+    return (found, None) if FIRST_YEAR <= found.year <= LAST_YEAR else (None, problem)
 
 
 def _spelling_collisions(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import click
 
@@ -134,7 +134,8 @@ def report(
     from handover.output.figure import chart
     from handover.output.report import Section, render
 
-    since = as_of - timedelta(days=RECENT_DAYS - 1)  # the 30 days up to and including D
+    # the 30 days up to and including D (from the first day there is, for a D in year 1)
+    since = max(as_of, date.min + timedelta(days=RECENT_DAYS - 1)) - timedelta(days=RECENT_DAYS - 1)
     sections = []
     for d in datasets:
         rows = rows_of([d], as_of)

@@ -230,9 +230,10 @@ def _span(rows: Sequence[Row], as_of: date) -> tuple[date, date, bool]:
     # An as-of date long after the last event would squeeze every mark into the left edge
     # (Egypt-Israel 1979-82 read in 2026): the axis then stops after the last event and the
     # as-of date is said in words at the right, not drawn.
-    beyond = as_of > last + (last - start)
+    beyond = (as_of - last) > (last - start)  # (not last + span: that may pass the year 9999)
     end = last if beyond else max(last, as_of)
-    end = end + timedelta(days=max((end - start).days // 12, 1))  # room for the last label
+    room = timedelta(days=max((end - start).days // 12, 1))  # room for the last label
+    end = end + room if date.max - end > room else date.max
     return start, end, beyond
 
 
