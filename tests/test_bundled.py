@@ -39,7 +39,7 @@ def test_20_november_2020_shows_the_three_rows_as_before_and_one_line_more(
         "",
         "Aghdam District",
         "Lachin District",
-        "3 more agreements are loaded but not in play on 2020-11-20 (--all shows them)",
+        "2 more agreements exist on 20 Nov 2020 but have nothing open (--all shows them)",
     ]
 
 

@@ -116,7 +116,7 @@ def test_status_covers_what_is_in_play_and_says_how_many_more(
     result = invoke("--data", str(folder), "status", "--date", "2021-03-12")
     assert "old-accord" not in result.stdout and "Zone" not in result.stdout
     assert "Handovers as of 2021-03-12 (2 agreements)" in result.stdout
-    assert "1 more agreement is loaded but not in play on 2021-03-12 (--all shows them)" in (
+    assert "1 more agreement exists on 12 Mar 2021 but has nothing open (--all shows them)" in (
         result.stdout
     )
     everything = invoke(

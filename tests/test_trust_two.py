@@ -129,3 +129,112 @@ def test_a_url_with_a_control_character_is_refused_where_it_stands(
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"{path}:14:14: url: expected an http(s) URL")
+
+
+def test_a_file_edited_while_a_library_is_answered_stops_it(tmp_path: Path) -> None:
+    """The agreements were chosen by their summaries; one file then changes before its turn
+    comes, and another run replaces its cache entry, so this run must read the file again.
+    Answering from the changed file could list an agreement twice or miss one: the command
+    stops instead (exit 1), as for a broken file."""
+    from handover.errors import DataFileError
+    from handover.library import load_library
+
+    from .generate import write_library
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    paths = write_library(folder, 3)
+    load_library([str(folder)])  # a first run fills the cache
+    library = load_library([str(folder)])  # a second run chooses from the summaries
+    text = paths[2].read_text(encoding="utf-8")
+    paths[2].write_text(text.replace("id: agreement-00002", "id: agreement-00000"), "utf-8")
+    with pytest.raises(DataFileError):  # another run: two files now say agreement-00000
+        load_library([str(folder)])
+    streamed = library.stream(library.entries)
+    assert next(streamed).agreement.id == "agreement-00000"
+    assert next(streamed).agreement.id == "agreement-00001"
+    with pytest.raises(DataFileError, match="changed while it was being read"):
+        next(streamed)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["upcoming"],
+        ["delays"],
+        ["export"],
+        ["timeline"],
+        ["changes", "--since", "2020-01-01"],
+    ],
+)
+def test_all_and_agreement_together_are_a_usage_error(
+    invoke: Callable[..., Any], args: list[str]
+) -> None:
+    result = invoke(*args, "--all", "--agreement", "nk-2020-trilateral", env={"HANDOVER_DATA": ""})
+    assert result.exit_code == 2
+    assert "--all and --agreement cannot be used together" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["upcoming", "--date", "2020-11-20"],
+        ["export", "--date", "2020-11-20", "--format", "json"],
+        ["changes", "--since", "2020-11-01", "--until", "2020-11-20", "--format", "json"],
+        ["agreements", "--date", "2020-11-20", "--format", "json"],
+    ],
+)
+def test_all_is_accepted_where_agreements_are_chosen(
+    invoke: Callable[..., Any], args: list[str]
+) -> None:
+    result = invoke(*args, "--all", env={"HANDOVER_DATA": ""})
+    assert result.exit_code == 0, result.stderr
+
+
+def test_all_covers_only_agreements_that_exist_on_the_date(invoke: Callable[..., Any]) -> None:
+    """On 20 Mar 1989 only Egypt-Israel (1979) exists; Kumanovo (1999), NK (2020) and
+    Israel-Lebanon (2024) do not yet."""
+    result = invoke("status", "--all", "--date", "1989-03-20", "--format", "json",
+                    env={"HANDOVER_DATA": ""})  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    assert {r["agreement"] for r in json.loads(result.stdout)} == {"egypt-israel-1979"}
+    before_any = invoke("status", "--date", "1970-01-01", env={"HANDOVER_DATA": ""})
+    assert "more agreement" not in before_any.stdout  # none exists on that day
+
+
+def test_changes_counts_the_handovers_agreed_on_the_signing_day(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    text = MINIMAL_TWO
+    path = write(tmp_path, text)
+    result = invoke("--data", str(path), "changes", "--since", "2021-03-01", "--until",
+                    "2021-03-01", "--format", "json")  # fmt: skip
+    import json
+
+    (signed,) = json.loads(result.stdout)
+    assert signed["kind"] == "signed" and signed["detail"] == "1 handover agreed"
+
+
+MINIMAL_TWO = """\
+schema: 1
+agreement:
+  id: accord
+  title: Accord
+  signed: 2021-03-01
+  parties: [North, South]
+handovers:
+  - id: hill
+    name: Hill
+    from: North
+    to: South
+    deadline: 2021-03-10
+  - id: vale
+    name: Vale
+    from: North
+    to: South
+    agreed: 2021-03-05
+    deadline: 2021-03-20
+"""

@@ -15,6 +15,15 @@ _NUMERIC = re.compile(r"(\d+)([-/. ])(\d+)\2(\d+)")
 _ASK_ISO = "write it as YYYY-MM-DD"
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_label(day: date, with_year: bool = True) -> str:
+    """A date in words for readers, the same in every locale: `20 Nov 2020` (`20 Nov`)."""
+    text = f"{day.day} {MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if with_year else text
+
+
 class DateInputError(ValueError):
     """A date the user typed that cannot be read without guessing."""
 

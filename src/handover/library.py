@@ -163,8 +163,21 @@ def chosen_paths(options: Sequence[str]) -> list[Path]:
     bundled library."""
     if options:
         return [Path(o) for o in options]
-    from_env = [p for p in os.environ.get("HANDOVER_DATA", "").split(os.pathsep) if p]
+    variable = os.environ.get("HANDOVER_DATA", "")
+    from_env = [p for p in variable.split(os.pathsep) if p]
+    if variable and not from_env:  # ":" is what "$A:$B" gives with both unset: a mistake
+        raise UsageError(
+            f"HANDOVER_DATA={variable!r} names no file; name a data file or folder, "
+            "or unset it for the bundled library"
+        )
     return [Path(p) for p in from_env] if from_env else bundled_paths()
+
+
+def installed_data(path: Path) -> bool:
+    """Whether `path` is inside the installed package (the data an install put beside the
+    code). A source checkout's data/ (an editable install) is not: it sits beside src/."""
+    package = Path(__file__).resolve().parent
+    return Path(os.path.realpath(path)).is_relative_to(package)
 
 
 def files_in(path: Path, missing_ok: bool = False) -> list[Path]:

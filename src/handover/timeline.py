@@ -338,13 +338,16 @@ def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Chan
 def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
     """What happened between `since` and `until` (both included), oldest first."""
     agreement = dataset.agreement
+    # On the signing day, the handovers agreed by then (not those agreed later, or whose
+    # obligation starts at a later entry into force).
+    agreed = sum(agreed_on(h, agreement) <= agreement.signed for h in dataset.handovers)
     found: list[Change] = [
         Change(
             agreement.signed,
             agreement.id,
             agreement.title,
             "signed",
-            f"{plural(len(dataset.handovers), 'handover')} agreed",
+            f"{plural(agreed, 'handover')} agreed",
             agreement.id,
             _urls(agreement.sources, agreement.signed),
         )

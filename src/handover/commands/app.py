@@ -16,7 +16,7 @@ from datetime import date
 
 import click
 
-from handover.dates import DateSpec, today_in
+from handover.dates import DateSpec, day_label, today_in
 from handover.errors import UsageError
 from handover.library import Entry, Library, load_library
 from handover.models import Dataset, Summary
@@ -66,24 +66,41 @@ class App:
         the date. And a line saying how many more there are. Their datasets not built yet."""
         library = self.library()
         if picked:
-            return [library.entry(a) for a in dict.fromkeys(picked)], ()
-        if show_all or len(library) == 1:
+            return self._picked(picked, show_all), ()
+        if len(library) == 1:
             return library.entries, ()
-        chosen = [e for e in library.entries if in_play(e.summary, as_of)]
-        hidden = len(library) - len(chosen)
+        existing = [e for e in library.entries if exists(e.summary, as_of)]
+        if show_all:  # every agreement that exists on D: one signed later does not yet
+            return existing, ()
+        chosen = [e for e in existing if in_play(e.summary, as_of)]
+        hidden = len(existing) - len(chosen)
         if not hidden:
             return chosen, ()
-        more = plural(hidden, "more agreement is", "more agreements are")
-        return chosen, (f"{more} loaded but not in play on {as_of.isoformat()} (--all shows them)",)
+        more = plural(hidden, "more agreement exists", "more agreements exist")
+        return chosen, (
+            f"{more} on {day_label(as_of)} but {'has' if hidden == 1 else 'have'} "
+            "nothing open (--all shows them)",
+        )
 
-    def existing(self, as_of: date, picked: Sequence[str] = ()) -> list[Dataset]:
-        """The agreements that exist on the date (all, with one), or those picked."""
+    def existing(
+        self, as_of: date, picked: Sequence[str] = (), show_all: bool = False
+    ) -> list[Dataset]:
+        """The agreements that exist on the date (all, with one), or those picked. (--all
+        asks for just that: every agreement that exists on the date.)"""
         library = self.library()
         if picked:
-            return self.datasets([library.entry(a) for a in dict.fromkeys(picked)])
+            return self.datasets(self._picked(picked, show_all))
         if len(library) == 1:
             return self.datasets()
         return self.datasets([e for e in library.entries if exists(e.summary, as_of)])
+
+    def _picked(self, picked: Sequence[str], show_all: bool) -> list[Entry]:
+        if show_all:
+            raise UsageError(
+                "--all and --agreement cannot be used together: --all means every agreement "
+                "that exists on the date, --agreement picks some"
+            )
+        return [self.library().entry(a) for a in dict.fromkeys(picked)]
 
     def resolve(self, names: Sequence[str]) -> list[tuple[Entry, str]]:
         """(agreement's entry, handover id) for each NAME: an id, name or alias in any

@@ -153,5 +153,8 @@ def agreement_option(command: F) -> F:
 
 def all_option(command: F) -> F:
     return click.option(
-        "--all", "show_all", is_flag=True, help="Every agreement loaded, not only those in play."
+        "--all",
+        "show_all",
+        is_flag=True,
+        help="Every agreement that exists on the date, not only those in play.",
     )(command)

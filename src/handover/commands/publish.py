@@ -26,17 +26,23 @@ from handover.timeline import changes as changes_in
 @click.command()
 @date_option
 @agreement_option
+@all_option
 @format_option(Export, default="csv")
 @output_option("--output", "output", help="Write to FILE (atomically), not stdout; - is stdout.")
 @data_option
 @pass_app
 def export(
-    app: App, when: DateSpec | None, picked: tuple[str, ...], fmt: str, output: str | None
+    app: App,
+    when: DateSpec | None,
+    picked: tuple[str, ...],
+    show_all: bool,
+    fmt: str,
+    output: str | None,
 ) -> None:
     """Every handover as of a date: CSV, JSON, iCalendar or Markdown."""
     app.check_output(output)
     as_of = app.as_of(when)
-    datasets = app.existing(as_of, picked)
+    datasets = app.existing(as_of, picked, show_all)
     heading = app.headline("Handovers", as_of, datasets)
     agreements = [d.agreement for d in datasets]
     view = Export(heading, rows_of(datasets, as_of), agreements, app.staleness(as_of, datasets))
@@ -47,11 +53,17 @@ def export(
 @click.option("--since", type=DateParam(), required=True, metavar="DATE", help="From this date.")
 @click.option("--until", type=DateParam(), metavar="DATE", help="Up to this date (default today).")
 @agreement_option
+@all_option
 @format_option(ChangeLog)
 @data_option
 @pass_app
 def changes(
-    app: App, since: DateSpec, until: DateSpec | None, picked: tuple[str, ...], fmt: str
+    app: App,
+    since: DateSpec,
+    until: DateSpec | None,
+    picked: tuple[str, ...],
+    show_all: bool,
+    fmt: str,
 ) -> None:
     """What happened in a window: signed, revised, due, missed, completed; oldest first."""
     start, end = app.as_of(since), app.as_of(until)
@@ -60,7 +72,7 @@ def changes(
             f"{end.isoformat()} is before --since {start.isoformat()}", param_hint="'--until'"
         )
     heading = f"Changes from {start.isoformat()} to {end.isoformat()}"
-    datasets = app.existing(end, picked)
+    datasets = app.existing(end, picked, show_all)
     found = sorted(
         (c for d in datasets for c in changes_in(d, start, end)),
         key=change_order,

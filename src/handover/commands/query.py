@@ -85,15 +85,21 @@ def status(
     help="Only deadlines at most DAYS days after the date.",
 )
 @agreement_option
+@all_option
 @format_option(Listing)
 @data_option
 @pass_app
 def upcoming(
-    app: App, when: DateSpec | None, within: int | None, picked: tuple[str, ...], fmt: str
+    app: App,
+    when: DateSpec | None,
+    within: int | None,
+    picked: tuple[str, ...],
+    show_all: bool,
+    fmt: str,
 ) -> None:
     """Handovers pending or due as of a date, soonest deadline first, in every agreement."""
     as_of = app.as_of(when)
-    datasets, more = app.covered(as_of, picked)
+    datasets, more = app.covered(as_of, picked, show_all)
     chosen, overdue = upcoming_rows(rows_of(datasets, as_of), within)
     notes = (*more, *app.staleness(as_of, datasets))
     if overdue:
@@ -140,13 +146,14 @@ def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
 
 @click.command()
 @date_option
+@all_option
 @format_option(AgreementList)
 @data_option
 @pass_app
-def agreements(app: App, when: DateSpec | None, fmt: str) -> None:
+def agreements(app: App, when: DateSpec | None, show_all: bool, fmt: str) -> None:
     """Every agreement that exists on a date: its handovers, and whether it is in play."""
     as_of = app.as_of(when)
-    datasets = app.existing(as_of)
+    datasets = app.existing(as_of, show_all=show_all)
     listed = [agreement_fields(d, as_of) for d in datasets]
     notes = app.staleness(as_of, datasets)
     emit_view(fmt, AgreementList(app.headline("Agreements", as_of, datasets), listed, notes))

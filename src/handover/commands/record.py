@@ -26,6 +26,7 @@ from handover.edit import (
     postpone,
 )
 from handover.errors import UsageError
+from handover.library import installed_data
 from handover.models import Dataset, Handover
 
 F = Callable[..., Any]
@@ -50,12 +51,18 @@ def _not_future(dataset: Dataset, option: str, day: date) -> date:
     return day
 
 
-def _users_own(app: App) -> None:
-    """record edits data the user named, never the copy bundled with the program."""
+def _users_own(app: App, path: Path | None = None) -> None:
+    """record edits data the user named, never the copy bundled with the program, whatever
+    names it (HANDOVER_DATA, --data naming the package's folder outright)."""
     if not app.data_options and not os.environ.get("HANDOVER_DATA"):
         raise UsageError(
             "record edits the file named by --data FILE or HANDOVER_DATA; "
             "the dataset bundled with the program is read-only"
+        )
+    if path is not None and installed_data(path):
+        raise UsageError(
+            f"{path} is the data bundled with the program, which is read-only; "
+            "copy it and name the copy with --data"
         )
 
 
@@ -63,6 +70,7 @@ def _target(app: App, name: str) -> tuple[Dataset, Handover, Path]:
     """The handover NAME, its agreement, and the file that holds them."""
     _users_own(app)
     ((entry, hid),) = app.resolve([name])
+    _users_own(app, entry.path)
     dataset = entry.dataset
     handover = next(h for h in dataset.handovers if h.id == hid)
     return dataset, handover, entry.path
@@ -199,5 +207,6 @@ def record_add(
         known = ", ".join(e.id for e in library.entries)
         raise UsageError(f"record add needs --agreement ID when several are loaded ({known})")
     path = library.entry(agreement_id or library.entries[0].id).path
+    _users_own(app, path)
     new = NewHandover(handover_id, name, from_, to, app.as_of(deadline), tuple(aliases), provision)
     _apply(path, add(new, SourceArgs(source, publisher)), dry_run)

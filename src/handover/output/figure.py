@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from handover.dates import day_label
 from handover.models import Dataset
-from handover.output.svgchart import day_label, render_svg
-from handover.timeline import Row
+from handover.output.svgchart import render_svg
+from handover.timeline import Row, visible
 
 
 def chart(
@@ -23,8 +24,10 @@ def chart(
     description = f"{done} of {len(shown)} handovers completed, {late} overdue. " + " ".join(
         f"{r.handover.name}: {r.status.value}." for r in shown
     )
-    cited = sum(
-        len(d.agreement.sources) + sum(len(h.sources) for h in d.handovers) for d in datasets
+    cited = sum(  # the sources that exist on the date: none published after it
+        len(visible(d.agreement.sources, as_of))
+        + sum(len(visible(h.sources, as_of)) for h in d.handovers)
+        for d in datasets
     )
     checked = [d.agreement.checked for d in datasets if d.agreement.checked]
     source = (

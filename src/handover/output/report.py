@@ -12,9 +12,9 @@ from typing import NamedTuple
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from handover.dates import day_label
 from handover.models import Agreement, Source
 from handover.output.plain import plain
-from handover.output.svgchart import day_label
 from handover.output.words import summary
 from handover.plural import plural
 from handover.timeline import Change, Row, Status, visible

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from handover.dates import day_label
 from handover.output.plain import plain
 from handover.plural import plural
 from handover.timeline import Row, Status
@@ -29,7 +30,6 @@ TOP = 86  # title, subtitle and the as-of label
 ROW = 46
 LINE = 15  # one line of a row's name
 CHAR = 7.0  # the width of a character at 13 px, near enough for laying out names
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 COLOURS = {
     "original-deadline": "#6b7280",
     "moved-deadline": "#b45309",
@@ -45,11 +45,6 @@ LEGEND = {
     "completed": "completed",
     "as-of": "as-of date",
 }
-
-
-def day_label(day: date, with_year: bool = True) -> str:
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if with_year else text
 
 
 def _lines(text: str, width: float) -> list[str]:
