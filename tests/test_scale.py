@@ -79,12 +79,13 @@ def test_cold_and_warm_runs_print_the_same_bytes(
     assert filling == cold
     assert warm == cold
     # The oracle for the content: the generator's own arithmetic.
-    everything = by_agreement(cold["status --all"])
-    assert len(everything) == FILES
-    assert all(len(rows) == 10 for rows in everything.values())
-    signed = by_agreement(cold["export"])
+    # --all and export: every agreement that exists (is signed) on DAY, and no other
     last_signed = (date.fromisoformat(DAY) - date(1960, 1, 1)).days // 9
-    assert sorted(signed) == [f"agreement-{i:05d}" for i in range(last_signed + 1)]
+    existing = [f"agreement-{i:05d}" for i in range(last_signed + 1)]
+    everything = by_agreement(cold["status --all"])
+    assert sorted(everything) == existing
+    assert all(len(rows) == 10 for rows in everything.values())
+    assert sorted(by_agreement(cold["export"])) == existing
     in_play = set(by_agreement(cold["status"]))
     assert "agreement-00000" in in_play  # one in 250 never finishes: always in play
     assert 1 < len(in_play) < 10

@@ -238,3 +238,133 @@ handovers:
     agreed: 2021-03-05
     deadline: 2021-03-20
 """
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.08, 0.12, 0.18, 0.25, 0.4])
+def test_an_interrupt_at_any_moment_is_quiet_and_exits_130(delay: float) -> None:
+    """Ctrl-C while the program loads or answers: no traceback, exit 130 as shells expect
+    (or 0, if the answer was complete before the signal came). The first 50 ms or so are
+    Python's own start-up (and the console script's `import re`), before any code of ours
+    runs: an interrupt there is Python's to report (README: Exit codes)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from .conftest import installed_command, unmeasured
+
+    env = unmeasured({**os.environ, "HANDOVER_CACHE": "off", "HANDOVER_DATA": ""})
+    proc = subprocess.Popen(
+        [installed_command(), "report", "--all", "--date", "2025-03-02", "--output", "-"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert proc.returncode in (130, 0), (proc.returncode, err)
+    if proc.returncode == 130:
+        assert err.strip() == ""
+
+
+def test_a_file_name_with_escapes_and_a_newline_is_shown_escaped_on_one_line(
+    run: Callable[..., Any], tmp_path: Path
+) -> None:
+    name = "evil\x1b]0;owned\x07\x1b[31m\nsecond\u202eline.yaml"
+    path = tmp_path / name
+    path.write_text("schema: 1\nagreement: [\n", encoding="utf-8")  # a syntax error
+    done = run("--data", str(path), "status")
+    assert done.returncode == 1
+    assert "\x1b" not in done.stderr and "\x07" not in done.stderr
+    assert "\u202e" not in done.stderr
+    (line,) = done.stderr.splitlines()  # one line, not split by the name's newline
+    assert line.startswith(str(tmp_path) + "/evil\\x1b]0;owned\\x07\\x1b[31m\\nsecond\\u202eline")
+    assert "YAML syntax error" in line
+
+
+RLO, PDF = "\u202e", "\u202c"
+OVERRIDE = MINIMAL_TWO.replace("name: Hill", f"name: Hill {RLO}reversed")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "csv"],
+        ["export", "--format", "md"],
+        ["export", "--format", "ics"],
+        ["status", "--format", "csv"],
+    ],
+)
+def test_a_right_to_left_override_in_a_name_is_closed_within_it(
+    invoke: Callable[..., Any], tmp_path: Path, args: list[str]
+) -> None:
+    """Whatever follows the name on its line (the next CSV cell, the rest of a Markdown
+    row) must not be reversed: the override is closed right after the name."""
+    path = write(tmp_path, OVERRIDE)
+    result = invoke("--data", str(path), *args, "--date", "2021-03-02")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.replace("\r\n", "\n").replace("\n ", "")  # ICS lines unfolded
+    assert f"Hill {RLO}reversed{PDF}" in text
+    for line in text.splitlines():  # on every line, each override is closed
+        assert line.count(RLO) == line.count(PDF), line
+
+
+BACK_AND_FORTH = MINIMAL_TWO.replace(
+    "    deadline: 2021-03-10\n",
+    """    deadline: 2021-03-10
+    revisions:
+      - announced: 2021-03-02
+        deadline: 2021-03-20
+        reason: first
+      - announced: 2021-03-02
+        deadline: 2021-03-10
+        reason: back again, the same day
+      - announced: 2021-03-04
+        deadline: 2021-03-20
+        reason: and forth
+""",
+    1,
+)
+
+
+def test_two_revisions_on_one_day_are_two_feed_entries(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    import feedparser
+
+    path = write(tmp_path, BACK_AND_FORTH)
+    result = invoke("--data", str(path), "changes", "--since", "2021-03-01", "--until",
+                    "2021-03-05", "--format", "atom")  # fmt: skip
+    entries = feedparser.parse(result.stdout_bytes).entries
+    revised = [e.id for e in entries if e.title == "Hill: revised"]
+    assert revised == [
+        "tag:handover,2020:accord/hill/revised/2021-03-02",
+        "tag:handover,2020:accord/hill/revised/2021-03-02/2",
+        "tag:handover,2020:accord/hill/revised/2021-03-04",
+    ]
+    assert len({e.id for e in entries}) == len(entries)
+
+
+def test_calendar_uids_are_distinct_and_stamps_come_from_the_data(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    import icalendar
+
+    path = write(tmp_path, BACK_AND_FORTH)
+    first = invoke("--data", str(path), "export", "--format", "ics", "--date", "2021-03-05")
+    again = invoke("--data", str(path), "export", "--format", "ics", "--date", "2021-03-05")
+    assert first.stdout_bytes == again.stdout_bytes
+    events = icalendar.Calendar.from_ical(first.stdout_bytes).walk("VEVENT")
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)), uids
+    stamps = {str(e["UID"]): e.decoded("DTSTAMP").isoformat() for e in events}
+    # Hill's deadline as known on 5 Mar was last shaped by the revision of 4 Mar; the
+    # deadline of 10 Mar was replaced twice (on 2 Mar, then on 4 Mar); Vale (agreed 5 Mar)
+    # was shaped by its agreement.
+    assert stamps["accord.hill.deadline@handover"] == "2021-03-04T00:00:00+00:00"
+    assert stamps["accord.hill.moved.2021-03-10@handover"] == "2021-03-02T00:00:00+00:00"
+    assert stamps["accord.hill.moved.2021-03-10.2@handover"] == "2021-03-04T00:00:00+00:00"
+    assert stamps["accord.vale.deadline@handover"] == "2021-03-05T00:00:00+00:00"

@@ -1,3 +1,3 @@
-from handover.cli import main
+from handover.entry import main
 
-main(prog_name="handover")
+main()

@@ -18,7 +18,13 @@ from typing import Any, NoReturn
 
 import click
 
-from handover.errors import DataFileError, HandoverError
+from handover.errors import (
+    EXIT_CLOSED_PIPE,
+    EXIT_INTERRUPTED,
+    DataFileError,
+    HandoverError,
+    one_line,
+)
 
 # name -> (module, one-line help), in the order README tours them.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -103,19 +109,18 @@ class HandoverGroup(click.Group):
             sys.exit(exc.exit_code)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "handover"
-            click.echo(f"{where}: error: {_one_line(exc.format_message())}", err=True)
+            click.echo(one_line(f"{where}: error: {_one_line(exc.format_message())}"), err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"handover: error: {_one_line(exc.format_message())}", err=True)
+            click.echo(one_line(f"handover: error: {_one_line(exc.format_message())}"), err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("handover: aborted", err=True)
-            sys.exit(1)
+        except click.Abort:  # click's word for an interrupt (it has printed a line break)
+            sys.exit(EXIT_INTERRUPTED)
         except HandoverError as exc:
             # Data-file messages start with the file's name; the others get the program's.
             prefix = "" if isinstance(exc, DataFileError) else "handover: error: "
             for line in exc.lines:
-                click.echo(prefix + line, err=True)
+                click.echo(one_line(prefix + line), err=True)
             sys.exit(exc.exit_code)
         except OSError as exc:  # writing the answer failed (file errors are HandoverErrors)
             _stdout_to_null()  # so that Python's own flush at exit has nothing to fail on
@@ -132,9 +137,6 @@ class _WriteFailed(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
         self.error = error
-
-
-EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool ended by a closed pipe
 
 
 def _tolerant(stream: Any) -> None:

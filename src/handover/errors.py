@@ -3,10 +3,14 @@ caught in one place (cli.HandoverGroup.main) and printed as lines on stderr."""
 
 from __future__ import annotations
 
+import re
+
 EXIT_OK = 0
 EXIT_DATA = 1  # invalid data file, or an I/O failure
 EXIT_USAGE = 2  # bad option, bad date, unknown name
 EXIT_OVERDUE = 3  # status --fail-if-overdue found something overdue
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C, as shells report it
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool ended by a closed pipe
 
 
 class HandoverError(Exception):
@@ -43,3 +47,15 @@ class UsageError(HandoverError):
     `record` without a data file of theirs (exit 2)."""
 
     exit_code = EXIT_USAGE
+
+
+# Control characters, and the bidirectional controls that reorder what follows them.
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    r"""A message as one line a terminal shows as written: control characters (a newline or
+    an escape sequence in a file's name, say) and bidirectional controls written as escapes
+    (`\x1b`, `\n`, `\u202e`), so that a name can neither retitle the terminal, colour the
+    line, split it in two, nor reverse the rest of it."""
+    return _UNSHOWABLE.sub(lambda found: ascii(found.group())[1:-1], text)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from handover.errors import OutputError
+from handover.errors import OutputError, one_line
 from handover.output import FORMATS, chunks, render
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def note(text: str) -> None:
-    click.echo(text, err=True)
+    click.echo(one_line(text), err=True)
 
 
 def write_stdout(data: str | bytes) -> None:

@@ -30,6 +30,14 @@ def entry_id(agreement: str, subject: str, kind: str, day: date) -> str:
     return f"{TAG}{about}/{kind}/{day.isoformat()}"
 
 
+def _distinct(found: str, seen: dict[str, int]) -> str:
+    """Two changes of one kind to one handover on one day (two revisions announced together)
+    are two entries: the second gets `/2`, the third `/3`, in the order they are listed
+    (file order within a day), so the first keeps the id it always had."""
+    seen[found] = seen.get(found, 0) + 1
+    return found if seen[found] == 1 else f"{found}/{seen[found]}"
+
+
 def _stamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
@@ -53,10 +61,12 @@ def render(view: ChangeLog) -> bytes:
     author = ET.SubElement(feed, "author")
     _text(author, "name", _package)
     _text(feed, "generator", _package)
+    seen: dict[str, int] = {}
     for change in view.changes:
         entry = ET.SubElement(feed, "entry")
-        _text(entry, "id", entry_id(change.agreement, change.id, change.kind, change.date))
-        _text(entry, "title", f"{change.name}: {change.kind}")
+        found = entry_id(change.agreement, change.id, change.kind, change.date)
+        _text(entry, "id", _distinct(found, seen))
+        _text(entry, "title", f"{plain(change.name)}: {change.kind}")  # the name's own bidi closed
         _text(entry, "updated", _stamp(change.date))
         _text(entry, "published", _stamp(change.date))
         _text(entry, "content", change.detail, type="text")

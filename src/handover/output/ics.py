@@ -2,12 +2,15 @@
 
 UIDs are stable (agreement, handover, kind), so re-importing a newer export updates the
 events instead of adding copies: the current deadline keeps its UID when it moves, and the
-deadline it replaced becomes a "moved" event of its own.
+deadline it replaced becomes a "moved" event of its own (a deadline replaced twice on the
+same date, as when it returns to it, gets `.2`). UIDs and DTSTAMPs depend only on the data:
+an event's DTSTAMP is the latest day, as of the date asked for, among the dates that shape
+it, at midnight UTC, so unchanged data gives byte-identical output.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar, Event, vText
 
@@ -31,6 +34,10 @@ def _event(uid: str, day: object, title: str, description: str, stamp: datetime,
     return event
 
 
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0, 0), tzinfo=UTC)
+
+
 def render(view: Export) -> bytes:
     agreements = view.agreements
     name = agreements[0].title if len(agreements) == 1 else view.heading
@@ -38,36 +45,43 @@ def render(view: Export) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", vText(plain(name)))  # escaped like any text
-    stamp = datetime.now(UTC).replace(microsecond=0)  # DTSTAMP: when the file was made
     for r in view.rows:
         h = r.handover
         agreement = r.agreement
         base = f"{agreement.id}.{h.id}"
-        route = f"{h.from_} to {h.to}"
+        name = plain(h.name)  # each value closes what it opens (plain), not just the line
+        route = f"{plain(h.from_)} to {plain(h.to)}"
         sources = [s.url for s in r.sources if s.url]  # none published after the date
-        about = f"{agreement.title}\n{h.provision or ''}\n{summary(r)}".strip()
+        about = f"{plain(agreement.title)}\n{plain(h.provision or '')}\n{summary(r)}".strip()
+        # what shapes the deadline as known on the date: the signing, the agreement of the
+        # obligation, the announcements of its revisions (r.revisions: those made by then)
+        shaped = [agreement.signed, r.agreed, *(v.announced for v in r.revisions)]
+        stamp = _midnight(max((d for d in shaped if d <= r.as_of), default=min(shaped)))
         if sources:
             about += "\nSources:\n" + "\n".join(sources)
         calendar.add_component(
             _event(
                 f"{base}.deadline@handover",
                 r.deadline,
-                f"Deadline: {h.name} ({route})",
+                f"Deadline: {name} ({route})",
                 about,
                 stamp,
                 r.revision_count,
             )
         )
         previous = r.original_deadline
+        moved: dict[date, int] = {}
         for revision in r.revisions:
             if previous != r.deadline:
+                moved[previous] = moved.get(previous, 0) + 1
+                again = "" if moved[previous] == 1 else f".{moved[previous]}"
                 calendar.add_component(
                     _event(
-                        f"{base}.moved.{previous.isoformat()}@handover",
+                        f"{base}.moved.{previous.isoformat()}{again}@handover",
                         previous,
-                        f"Moved: {h.name} deadline (moved to {revision.deadline.isoformat()})",
-                        f"Announced {revision.announced.isoformat()}: {revision.reason}",
-                        stamp,
+                        f"Moved: {name} deadline (moved to {revision.deadline.isoformat()})",
+                        f"Announced {revision.announced.isoformat()}: {plain(revision.reason)}",
+                        _midnight(revision.announced),
                         0,
                     )
                 )
@@ -77,9 +91,9 @@ def render(view: Export) -> bytes:
                 _event(
                     f"{base}.completed@handover",
                     r.completed,
-                    f"Completed: {h.name} ({route})",
+                    f"Completed: {name} ({route})",
                     about,
-                    stamp,
+                    _midnight(r.completed),
                     0,
                 )
             )

@@ -1,0 +1,30 @@
+"""The console script and `python -m handover`: the program, with an interrupt (Ctrl-C,
+SIGINT) at any moment, even while it is still loading, ending quietly with exit code 130
+(128 + SIGINT), as shells expect. This module imports nothing, so that an interrupt is
+caught from the first moment the program runs."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    try:
+        from handover.cli import main as run
+
+        run(prog_name="handover")
+    except KeyboardInterrupt:
+        interrupted()
+
+
+def interrupted() -> None:
+    """End after an interrupt: a line break after the terminal's ^C, and exit 130. A file
+    being written is left as it was (atomic writes clean up as the interrupt unwinds)."""
+    from handover.errors import EXIT_INTERRUPTED
+
+    try:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # stderr closed or gone: nothing to say
+        pass
+    sys.exit(EXIT_INTERRUPTED)
