@@ -197,8 +197,10 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(
         page.close()
     assert ran is None and images == 0
     assert console == [] and requests == [target.as_uri()]
-    # the name is there as characters, its wrapped lines read one after the other
-    assert " ".join(lines) == name
+    # the name is there as characters, its wrapped lines read one after the other; the
+    # right-to-left override it opens is closed (U+202C) at its end, so it reverses nothing
+    # after it
+    assert " ".join(lines) == name + "\u202c"
 
 
 @pytest.fixture
@@ -343,3 +345,39 @@ def test_the_report_prints_on_a4_with_its_title(browser: Any, nk_report: Path) -
     assert "Handovers as of 26 November 2020" in text
     everything = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert "Lachin District" in everything and "Sources" in everything
+
+
+PARTY = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerk"
+LONG_WORDS = (
+    MINIMAL.replace(
+        "title: Test accord",
+        "title: Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungsabkommen",
+    )
+    .replace("[North, South]", f"[{PARTY}, South]")
+    .replace("from: North", f"from: {PARTY}")
+    .replace("name: Hill District", "name: Rindfleischetikettierungsüberwachungsaufgabengebiet")
+)
+
+
+@pytest.mark.parametrize("command", ["report", "timeline"])
+def test_one_long_word_does_not_make_the_page_scroll_sideways(
+    browser: Any, invoke: Callable[..., Any], tmp_path: Path, command: str
+) -> None:
+    """A German compound as the title, a party and a name: at 360 px the words break, the
+    page does not scroll sideways."""
+    data = write(tmp_path, LONG_WORDS)
+    option = "--output" if command == "report" else "--html"
+    page_file = tmp_path / "page.html"
+    result = invoke("--data", str(data), command, "--date", "2021-03-05", option, str(page_file))
+    assert result.exit_code == 0, result.stderr
+    page, console, _ = _open(browser, page_file, 360)
+    try:
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        text = page.inner_text("body")
+    finally:
+        page.close()
+    assert console == []
+    assert scroll <= client, f"{scroll - client}px of sideways scroll"
+    assert "Rindfleischetikettierungs" in text  # the page does show the word

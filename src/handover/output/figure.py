@@ -50,7 +50,7 @@ def page(heading: str, picture: str) -> str:
     ET.SubElement(head, "meta", {"name": "viewport", "content": "width=device-width"})
     ET.SubElement(head, "title").text = heading
     ET.SubElement(head, "style").text = (
-        "body{margin:1rem;font-family:system-ui,sans-serif;color:#111827}"
+        "body{margin:1rem;font-family:system-ui,sans-serif;color:#111827;overflow-wrap:anywhere}"
         "h1{font-size:1.25rem}"
         # the chart shrinks to fit down to 800 px; below that it keeps its text readable
         # (about 10 px) and scrolls sideways in its own box, never the page
