@@ -630,18 +630,44 @@ def _complete(words: str, env: dict[str, str] | None = None) -> list[str]:
 
 
 def test_handover_names_complete_from_the_data() -> None:
-    # kalbajar's id and its alias Karvachar
-    assert _complete("handover show ka") == ["plain,kalbajar", "plain,Karvachar"]
+    # kalbajar's id and its alias Karvachar, each as typed: a shell inserts the candidates'
+    # common prefix, so every candidate starts with exactly what was typed
+    assert _complete("handover show ka") == ["plain,kalbajar", "plain,karvachar"]
     assert "plain,aghdam" in _complete("handover status ")
-    assert _complete("handover show KƏL") == ["plain,Kelbajar", "plain,Kelbadjar", "plain,Kəlbəcər"]
+    # Kelbajar, Kelbadjar and Kəlbəcər, matched ignoring case and accents
+    assert _complete("handover show KƏL") == [
+        "plain,KƏLbajar",
+        "plain,KƏLbadjar",
+        "plain,KƏLbecer",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["kel", "KEL", "kəl", "Kel"])
+def test_what_was_typed_is_never_replaced(typed: str) -> None:
+    """bash replaced `kel` by `K` (the common prefix of Kelbajar and kelbecer): every
+    candidate starts with the text as typed, and each still finds Kalbajar."""
+    found = [line.split(",", 1)[1] for line in _complete(f"handover show {typed}")]
+    assert found and all(candidate.startswith(typed) for candidate in found)
+    for candidate in found:
+        shown = _handover("show", candidate, "--format", "json", capture_output=True)
+        assert json.loads(shown.stdout)["id"] == "kalbajar", candidate
+
+
+def test_agreement_slash_name_and_agreement_ids_complete() -> None:
+    bundled = {"HANDOVER_DATA": ""}
+    assert _complete("handover show kumanovo-1999/zone-1", env=bundled) == [
+        "plain,kumanovo-1999/zone-1"
+    ]
+    assert _complete("handover status --agreement kum", env=bundled) == ["plain,kumanovo-1999"]
+    assert _complete("handover report --agreement e", env=bundled) == ["plain,egypt-israel-1979"]
 
 
 def test_names_complete_from_the_file_data_names(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL)
-    assert _complete(f"handover --data {path} show h") == ["plain,hill", "plain,Hügel"]
+    assert _complete(f"handover --data {path} show h") == ["plain,hill", "plain,hugel"]
     assert _complete("handover show h", env={"HANDOVER_DATA": str(path)}) == [
         "plain,hill",
-        "plain,Hügel",
+        "plain,hugel",
     ]
 
 

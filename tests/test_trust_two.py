@@ -368,3 +368,29 @@ def test_calendar_uids_are_distinct_and_stamps_come_from_the_data(
     assert stamps["accord.hill.moved.2021-03-10@handover"] == "2021-03-02T00:00:00+00:00"
     assert stamps["accord.hill.moved.2021-03-10.2@handover"] == "2021-03-04T00:00:00+00:00"
     assert stamps["accord.vale.deadline@handover"] == "2021-03-05T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["status", "--help"], ["--version"], ["status", "--date", "2020-11-20"]]
+)
+def test_every_command_ends_quietly_with_141_on_a_closed_pipe(args: list[str]) -> None:
+    """The reader is gone before anything is written (`| head -0`, a closed socket)."""
+    import os
+    import subprocess
+
+    from .conftest import installed_command, unmeasured
+
+    read, write_end = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [installed_command(), *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=unmeasured(dict(os.environ)),
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")

@@ -89,6 +89,18 @@ class HandoverGroup(click.Group):
         except OSError as exc:  # carried past click's own EPIPE handling, to main below
             raise _WriteFailed(exc) from None
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:  # `handover --help` and `--version` write while the options are parsed
+            return super().make_context(info_name, args, parent, **extra)
+        except OSError as exc:
+            raise _WriteFailed(exc) from None
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -11,6 +11,7 @@ from handover.commands.app import App
 from handover.dates import DateInputError, DateSpec, parse_user_date
 from handover.errors import HandoverError
 from handover.library import load_library
+from handover.models import Summary
 from handover.names import fold
 from handover.output import formats_for
 
@@ -42,13 +43,9 @@ class DateParam(_ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def complete_names(
-    ctx: click.Context, _param: click.Parameter, incomplete: str
-) -> list[CompletionItem]:
-    """Shell completion for NAME: the ids, and the names and aliases without spaces, of the
-    data the command line names (--data, HANDOVER_DATA, else the bundled data) that start
-    like `incomplete`, ignoring case and accents. A file that cannot be read completes
-    nothing, silently: completion is no place for errors."""
+def _library_for(ctx: click.Context) -> list[Summary]:
+    """The summaries of the data the command line names (--data, HANDOVER_DATA, else the
+    bundled data); none if it cannot be read: completion is no place for errors."""
     options: list[str] = []
     here: click.Context | None = ctx
     while here is not None and not options:
@@ -56,22 +53,57 @@ def complete_names(
         options = (app.data_options if app else []) or list(here.params.get("data") or ())
         here = here.parent
     try:
-        summaries = [e.summary for e in load_library(options).entries]
+        return [e.summary for e in load_library(options).entries]
     except (HandoverError, OSError):
         return []
-    wanted = fold(incomplete)
-    seen: set[str] = set()
+
+
+def _as_typed(incomplete: str, spellings: Iterable[str]) -> list[CompletionItem]:
+    """The spellings (one word each) that match what was typed, ignoring case and accents,
+    each given as what was typed followed by the rest of its folded spelling: a shell
+    inserts the candidates' common prefix, so every candidate must start with exactly what
+    was typed (`kel` gives `kelbajar` and `kelbecer`, which find Kalbajar as Kelbajar and
+    Kəlbəcər do, and never turns `kel` into `K`)."""
     from click.shell_completion import CompletionItem  # completion only
 
-    found: list[CompletionItem] = []
-    for hid, names in (h for s in summaries for h in s.spellings):
-        for spelling in (hid, *names):
-            if spelling in seen or len(spelling.split()) != 1:
-                continue
-            if fold(spelling).startswith(wanted):
-                seen.add(spelling)
-                found.append(CompletionItem(spelling))
-    return found
+    wanted = fold(incomplete)
+    found: dict[str, None] = {}
+    for spelling in spellings:
+        if len(spelling.split()) != 1:
+            continue
+        folded = fold(spelling)
+        if not folded.startswith(wanted):
+            continue
+        whole = spelling if spelling.startswith(incomplete) else None
+        found.setdefault(whole or incomplete + folded[len(wanted) :])
+    return [CompletionItem(candidate) for candidate in found]
+
+
+def complete_names(
+    ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion for NAME: the ids, and the names and aliases without spaces, that
+    start like `incomplete`, ignoring case and accents; `AGREEMENT/` and a start of a name
+    completes the names of that agreement."""
+    summaries = _library_for(ctx)
+    agreement, slash, rest = incomplete.partition("/")
+    if slash:
+        return [
+            type(item)(f"{agreement}/{item.value}")
+            for s in summaries
+            if s.id == agreement
+            for item in _as_typed(rest, (x for h in s.spellings for x in (h[0], *h[1])))
+        ]
+    return _as_typed(incomplete, (x for s in summaries for h in s.spellings for x in (h[0], *h[1])))
+
+
+def complete_agreements(
+    ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion for --agreement ID: the ids that start with what was typed."""
+    from click.shell_completion import CompletionItem  # completion only
+
+    return [CompletionItem(s.id) for s in _library_for(ctx) if s.id.startswith(incomplete)]
 
 
 def check_data(value: str | None) -> str | None:
@@ -146,6 +178,7 @@ def agreement_option(command: F) -> F:
         "--agreement",
         "picked",
         multiple=True,
+        shell_complete=complete_agreements,
         metavar="ID",
         help="Only this agreement (repeat for more), whatever the date.",
     )(command)
