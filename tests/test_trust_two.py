@@ -394,3 +394,68 @@ def test_every_command_ends_quietly_with_141_on_a_closed_pipe(args: list[str]) -
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+def _json_rows(invoke: Callable[..., Any], *args: str) -> Any:
+    import json
+
+    result = invoke(*args, "--format", "json", env={"HANDOVER_DATA": ""})
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_before_the_entry_into_force_nothing_counted_from_it_is_shown(
+    invoke: Callable[..., Any],
+) -> None:
+    """Egypt-Israel: signed 26 Mar 1979, ratifications exchanged 25 Apr 1979. On 1 Apr the
+    treaty is signed, not in force: no in_force date, no deadline counted from it, and no
+    `agreed` that defaults to it; El Arish's deadline is a date the text writes out."""
+    (listed,) = [
+        a
+        for a in _json_rows(invoke, "agreements", "--date", "1979-04-01")
+        if a["id"] == "egypt-israel-1979"
+    ]
+    assert listed["in_force"] is None
+    rows = {
+        r["id"]: r
+        for r in _json_rows(
+            invoke, "status", "--agreement", "egypt-israel-1979", "--date", "1979-04-01"
+        )
+    }
+    assert rows["st-catherine"]["status"] == "not-agreed"
+    for key in ("agreed", "original_deadline", "deadline", "slip_days"):
+        assert rows["st-catherine"][key] is None, key
+    assert rows["st-catherine"]["deadline_rule"] == "in_force + 9 months"
+    assert rows["el-arish"]["deadline"] == "1979-05-26" and rows["el-arish"]["agreed"] is None
+    # From the day of the exchange, all of it is known: 25 Apr 1979 + 9 months.
+    later = {
+        r["id"]: r
+        for r in _json_rows(
+            invoke, "status", "--agreement", "egypt-israel-1979", "--date", "1979-04-25"
+        )
+    }
+    assert later["st-catherine"]["deadline"] == "1980-01-25"
+    assert later["st-catherine"]["agreed"] == "1979-04-25"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["show", "st-catherine"],
+        ["timeline"],
+        ["export", "--format", "ics"],
+        ["export", "--format", "md"],
+    ],
+)
+def test_no_output_shows_a_deadline_counted_from_an_entry_into_force_to_come(
+    invoke: Callable[..., Any], args: list[str]
+) -> None:
+    result = invoke(*args, "--agreement", "egypt-israel-1979", "--date", "1979-04-01",
+                    env={"HANDOVER_DATA": ""}) if args[0] != "show" else invoke(
+        *args, "--date", "1979-04-01", env={"HANDOVER_DATA": ""})  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.replace("\r\n ", "")
+    counted_from_force = ("1980-01-25", "1982-04-25", "1979-04-25", "19800125", "19820425")
+    for counted in (*counted_from_force, "25 Jan 1980"):
+        assert counted not in text, counted

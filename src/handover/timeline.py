@@ -32,11 +32,11 @@ RowFields = TypedDict(
         "from": str,
         "to": str,
         "provision": str | None,
-        "agreed": str,
-        "original_deadline": str,
-        "deadline": str,
+        "agreed": str | None,
+        "original_deadline": str | None,
+        "deadline": str | None,
         "revision_count": int,
-        "slip_days": int,
+        "slip_days": int | None,
         "completed": str | None,
         "status": str,
         "days_to_deadline": int | None,
@@ -95,6 +95,30 @@ class Row(NamedTuple):
         return tuple(self.handover.revisions[: self.revision_count])
 
     @property
+    def before_force(self) -> bool:
+        """The agreement has an entry into force that has not happened as of the date."""
+        in_force = self.agreement.in_force
+        return in_force is not None and self.as_of < in_force
+
+    @property
+    def shown_agreed(self) -> date | None:
+        """`agreed` as known on the date: empty while it is an entry into force to come."""
+        return None if self.before_force and self.handover.agreed is None else self.agreed
+
+    @property
+    def shown_original(self) -> date | None:
+        """The original deadline as known on the date: empty while it is counted from an
+        entry into force that has not happened."""
+        rule = self.handover.deadline
+        counted_from_force = not isinstance(rule, date) and rule.after == "in_force"
+        return None if self.before_force and counted_from_force else self.original_deadline
+
+    @property
+    def shown_deadline(self) -> date | None:
+        """The deadline in force as known on the date (empty as shown_original is)."""
+        return None if self.revision_count == 0 and self.shown_original is None else self.deadline
+
+    @property
     def sources(self) -> tuple[Source, ...]:
         """The handover's sources published on or before the as-of date (or undated)."""
         return visible(self.handover.sources, self.as_of)
@@ -115,11 +139,11 @@ class Row(NamedTuple):
             "from": h.from_,
             "to": h.to,
             "provision": h.provision,
-            "agreed": self.agreed.isoformat(),
-            "original_deadline": self.original_deadline.isoformat(),
-            "deadline": self.deadline.isoformat(),
+            "agreed": _iso(self.shown_agreed),
+            "original_deadline": _iso(self.shown_original),
+            "deadline": _iso(self.shown_deadline),
             "revision_count": self.revision_count,
-            "slip_days": self.slip_days,
+            "slip_days": None if self.shown_deadline is None else self.slip_days,
             "completed": _iso(self.completed),
             "status": str(self.status),
             "days_to_deadline": self.days_to_deadline,
@@ -417,7 +441,7 @@ def agreement_fields(dataset: Dataset, as_of: date) -> AgreementFields:
         "id": a.id,
         "title": a.title,
         "signed": a.signed.isoformat(),
-        "in_force": _iso(a.in_force),
+        "in_force": _iso(a.in_force if a.in_force and a.in_force <= as_of else None),
         "parties": list(a.parties),
         "handovers": len(statuses),
         "completed": done,

@@ -25,6 +25,8 @@ class Chart:
         self.as_of = as_of
         dates = [as_of, start]
         for r in rows:
+            if r.shown_deadline is None:  # counted from an entry into force still to come
+                continue
             dates += [r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
             if r.completed:
                 dates.append(r.completed)
@@ -44,6 +46,11 @@ class Chart:
         yield Text(" " * (label_width + 1 + marker)).append("▼", style="bold")
         for r in self.rows:
             cells = [" "] * track
+            if r.shown_deadline is None:  # nothing to draw before the entry into force
+                yield Text(r.handover.name.ljust(label_width) + " ").append(
+                    "(counted from the entry into force)", style="dim"
+                )
+                continue
             begin = column(max(r.agreed, self.start))
             finish = column(r.completed) if r.completed else column(max(self.as_of, r.deadline))
             for i in range(begin, min(finish, track - 1) + 1):

@@ -46,6 +46,8 @@ def render(view: Export) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", vText(plain(name)))  # escaped like any text
     for r in view.rows:
+        if r.shown_deadline is None:  # counted from an entry into force still to come
+            continue
         h = r.handover
         agreement = r.agreement
         base = f"{agreement.id}.{h.id}"

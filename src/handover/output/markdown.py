@@ -34,8 +34,7 @@ def render(view: Export) -> str:
             h.name,
             f"{h.from_} → {h.to}",
             str(r.status),
-            r.deadline.isoformat(),
-            r.original_deadline.isoformat(),
+            *(d.isoformat() if d else "-" for d in (r.shown_deadline, r.shown_original)),
             r.completed.isoformat() if r.completed else "-",
             summary(r) or "-",
         )

@@ -218,6 +218,8 @@ def _span(rows: Sequence[Row], as_of: date) -> tuple[date, date, bool]:
     """The axis's first and last day, and whether the as-of date lies beyond it."""
     dates: list[date] = []
     for r in rows:
+        if r.shown_deadline is None:  # counted from an entry into force still to come
+            continue
         dates += [r.agreed, r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
         if r.completed:
             dates.append(r.completed)
@@ -266,6 +268,9 @@ def _row(
     for i, line in enumerate(lines):
         span = _el(name, "tspan", x=20, dy=0 if i == 0 else LINE)
         span.text = plain(line)
+    if r.shown_deadline is None:  # its dates are counted from an entry into force to come
+        _text(group, scale.x0, y + 4, "counted from the entry into force, not yet", fill="#4b5563")
+        return drawn
     end_of_bar = r.completed or max(r.deadline, min(as_of, r.deadline))
     _el(
         group,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import IO
 
 from rich import box
@@ -125,6 +126,10 @@ def _pairs(pairs: Iterable[tuple[str, Text]]) -> Table:
     return grid
 
 
+def _day(day: date | None) -> str:
+    return "-" if day is None else day.isoformat()
+
+
 def _status(r: Row) -> Text:
     return Text(str(r.status), style=_STATUS_STYLE[r.status])
 
@@ -136,8 +141,8 @@ def status_table(rows: Sequence[Row]) -> _Fitted:
             [
                 r.handover.name,
                 _status(r),
-                r.deadline.isoformat(),
-                r.completed.isoformat() if r.completed else "-",
+                _day(r.shown_deadline),
+                _day(r.completed),
                 summary(r),
             ]
             for r in rows
@@ -152,10 +157,10 @@ def delays_table(rows: Sequence[Row]) -> _Fitted:
             [
                 r.handover.name,
                 _status(r),
-                r.original_deadline.isoformat(),
-                r.deadline.isoformat(),
-                f"{r.slip_days:+d}",
-                r.completed.isoformat() if r.completed else "-",
+                _day(r.shown_original),
+                _day(r.shown_deadline),
+                "-" if r.shown_deadline is None else f"{r.slip_days:+d}",
+                _day(r.completed),
                 "-" if r.delay_days is None else f"{r.delay_days:+d}",
             ]
             for r in rows
@@ -192,11 +197,11 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
         ("Notes", summary(r)),
         ("From -> to", f"{h.from_} -> {h.to}"),
         ("Provision", h.provision or "-"),
-        ("Agreed", r.agreed.isoformat()),
-        ("Original deadline", r.original_deadline.isoformat()),
+        ("Agreed", _day(r.shown_agreed)),
+        ("Original deadline", _day(r.shown_original)),
         *([("Deadline rule", r.deadline_rule)] if r.deadline_rule else []),
-        ("Deadline", r.deadline.isoformat()),
-        ("Completed", r.completed.isoformat() if r.completed else "-"),
+        ("Deadline", _day(r.shown_deadline)),
+        ("Completed", _day(r.completed)),
         ("Aliases", ", ".join(h.aliases) or "-"),
     ]
     out: list[RenderableType] = [

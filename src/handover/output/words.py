@@ -14,7 +14,8 @@ def summary(r: Row) -> str:
     """A sentence-like note on one row: time left, lateness, moves."""
     parts: list[str] = []
     if r.status is Status.NOT_AGREED:
-        parts.append(f"agreed from {r.agreed.isoformat()}")
+        agreed = r.shown_agreed
+        parts.append(f"agreed from {agreed.isoformat()}" if agreed else "not in force yet")
     elif r.status is Status.PENDING:
         parts.append(f"{days(r.days_to_deadline or 0)} left")
     elif r.status is Status.DUE:
@@ -28,7 +29,7 @@ def summary(r: Row) -> str:
             parts.append(f"{days(late)} after the original deadline")
         elif late < 0:
             parts.append(f"{days(-late)} early")
-    if r.revision_count:
+    if r.revision_count and r.shown_deadline is not None:
         sign = "+" if r.slip_days >= 0 else ""
         revisions = plural(r.revision_count, "revision")
         parts.append(f"deadline moved {sign}{days(r.slip_days)} ({revisions})")
