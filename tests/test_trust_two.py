@@ -459,3 +459,57 @@ def test_no_output_shows_a_deadline_counted_from_an_entry_into_force_to_come(
     counted_from_force = ("1980-01-25", "1982-04-25", "1979-04-25", "19800125", "19820425")
     for counted in (*counted_from_force, "25 Jan 1980"):
         assert counted not in text, counted
+
+
+@pytest.mark.parametrize("variable", [":", "::"])
+def test_an_empty_list_in_handover_data_is_a_usage_error(
+    invoke: Callable[..., Any], variable: str
+) -> None:
+    for args in (["status"], ["record", "complete", "lachin", "--on", "2020-12-01"]):
+        result = invoke(*args, env={"HANDOVER_DATA": variable})
+        assert result.exit_code == 2, args
+        assert f"HANDOVER_DATA='{variable}' names no file" in result.stderr
+
+
+def test_record_refuses_a_file_inside_the_installed_package(
+    invoke: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a regular install lays it out: the data beside the code, under site-packages (here
+    an editable install runs from the source tree, so the layout is made in a folder)."""
+    from handover import library
+
+    package = tmp_path / "site-packages" / "handover"
+    (package / "data").mkdir(parents=True)
+    monkeypatch.setattr(library, "__file__", str(package / "library.py"))
+    bundled = package / "data" / "handover.yaml"
+    bundled.write_text(MINIMAL_TWO, encoding="utf-8")
+    before = bundled.read_bytes()
+    for named in (str(bundled), str(package / "data")):
+        result = invoke("--data", named, "record", "complete", "hill", "--on", "2021-03-09")
+        assert result.exit_code == 2, result.stderr
+        assert "the data bundled with the program, which is read-only" in result.stderr
+    assert bundled.read_bytes() == before
+    copy = write(tmp_path, MINIMAL_TWO, "mine.yaml")  # a copy of it is the user's to edit
+    result = invoke("--data", str(copy), "record", "complete", "hill", "--on", "2021-03-09")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_the_charts_source_count_leaves_out_sources_published_later(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    text = MINIMAL_TWO.replace(
+        "    deadline: 2021-03-10\n",
+        "    deadline: 2021-03-10\n    sources:\n"
+        "      - {publisher: Early wire, published: 2021-03-05}\n"
+        "      - {publisher: Late wire, published: 2021-03-20}\n",
+        1,
+    )
+    path = write(tmp_path, text)
+    counts = {}
+    for day in ("2021-03-10", "2021-03-25"):
+        svg = tmp_path / f"{day}.svg"
+        result = invoke("--data", str(path), "timeline", "--date", day, "--svg", str(svg))
+        assert result.exit_code == 0, result.stderr
+        counts[day] = svg.read_text(encoding="utf-8")
+    assert "1 sources cited" in counts["2021-03-10"]
+    assert "2 sources cited" in counts["2021-03-25"]
