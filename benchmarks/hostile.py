@@ -246,20 +246,30 @@ def round_two(
         )
     os.close(write)
     # Interrupts while loading and answering: quiet, 130 (or 0 when done before the signal).
+    # Each is sent a moment after the program began loading its libraries (pydantic's core
+    # mapped): before that, Python itself is starting, and reports an interrupt its own way.
     for i in range(12):
-        delay = 0.05 + 0.03 * i
+        delay = 0.015 * i
         proc = subprocess.Popen(
             [HANDOVER, "report", "--all", "--output", "-"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env={**bundled, "HANDOVER_CACHE": "off"},
         )
+        give_up = time.monotonic() + 30
+        while time.monotonic() < give_up and proc.poll() is None:
+            try:
+                if "_pydantic_core" in Path(f"/proc/{proc.pid}/maps").read_text():
+                    break
+            except OSError:
+                pass
+            time.sleep(0.002)
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         done = subprocess.CompletedProcess(proc.args, proc.returncode, b"", err)
         attempt_result(
-            f"interrupt after {delay:.2f} s",
+            f"interrupt {delay:.3f} s into loading",
             done,
             lambda d: (
                 None

@@ -51,7 +51,7 @@ class Chart:
                     "(counted from the entry into force)", style="dim"
                 )
                 continue
-            begin = column(max(r.agreed, self.start))
+            begin = column(max(r.shown_agreed or r.agreement.signed, self.start))
             finish = column(r.completed) if r.completed else column(max(self.as_of, r.deadline))
             for i in range(begin, min(finish, track - 1) + 1):
                 cells[i] = "─"

@@ -220,7 +220,8 @@ def _span(rows: Sequence[Row], as_of: date) -> tuple[date, date, bool]:
     for r in rows:
         if r.shown_deadline is None:  # counted from an entry into force still to come
             continue
-        dates += [r.agreed, r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
+        begins = r.shown_agreed or r.agreement.signed  # an entry into force to come is not shown
+        dates += [begins, r.original_deadline, r.deadline, *(v.deadline for v in r.revisions)]
         if r.completed:
             dates.append(r.completed)
     start, last = min([as_of, *dates]), max(dates, default=as_of)
@@ -269,13 +270,14 @@ def _row(
         span = _el(name, "tspan", x=20, dy=0 if i == 0 else LINE)
         span.text = plain(line)
     if r.shown_deadline is None:  # its dates are counted from an entry into force to come
-        _text(group, scale.x0, y + 4, "counted from the entry into force, not yet", fill="#4b5563")
+        words = "deadline counted from the entry into force, still to come"
+        _text(group, scale.x0 + 12, y + 4, words, fill="#4b5563")
         return drawn
     end_of_bar = r.completed or max(r.deadline, min(as_of, r.deadline))
     _el(
         group,
         "line",
-        x1=scale.x(r.agreed),
+        x1=scale.x(r.shown_agreed or r.agreement.signed),
         y1=y,
         x2=scale.x(end_of_bar),
         y2=y,
