@@ -40,15 +40,28 @@ SAMPLES: list[tuple[Any, list[Any]]] = [
     (models.TimeZone, ["Asia/Baku", "UTC", "Europe/Belgrade"]),
     (models.Text, ["Some text", "Kəlbəcər, 25 Nov", "Line one\nline two"]),
     (models.Date, [(LATER + timedelta(days=n)).isoformat() for n in (0, 5, 31, 366)]),
+    (models.Published, [(LATER + timedelta(days=n)).isoformat() for n in (0, 5, 31)]),
     (str, ["plain", "words"]),
     (int, [7, 0, 50]),
     (bool, [True, False]),
 ]
 
 
+# Keys of one schema only: a dataset of the other schema leaves them out.
+SCHEMA_THREE_ONLY = {
+    (models.Handover, "events"),
+    (models.Handover, "begin_by"),
+    (models.Agreement, "events"),
+    (models.Rule, "day"),
+}
+SCHEMA_TWO_ONLY = {(models.Handover, "revisions"), (models.Handover, "completed")}
+
+
 class Chooser:
     """How the generator decides: from hypothesis (`Drawn`), or always the first sample and
-    every optional key set (`Everything`)."""
+    every optional key set (`Everything`). `schema` is the data file's schema (2 or 3)."""
+
+    schema = 2
 
     def include(self) -> bool:
         return True
@@ -61,14 +74,37 @@ class Chooser:
 
     def deadline(self, index: int) -> Any:
         """A rule for each handover, one unit each (a rule takes exactly one)."""
-        return _rule(models.UNITS[index % len(models.UNITS)], "in_force" if index % 2 else "signed")
+        units = _units(self.schema)
+        return _rule(units[index % len(units)], "in_force" if index % 2 else "signed")
+
+
+def _units(schema: int) -> list[str]:
+    return [u for u in models.UNITS if schema == 3 or u != "day"]
 
 
 def _rule(unit: str, after: str) -> dict[str, Any]:
     # Counted from signing (1 January 2021) or entry into force (a sample date, at most
     # 21 January 2022): always after the handover was agreed (10 January 2021, or at entry
-    # into force when `agreed` is not set).
-    return {"after": after, unit: {"days": 800, "weeks": 120, "months": 30, "years": 3}[unit]}
+    # into force when `agreed` is not set), and after every event of the generated data.
+    counts = {"days": 800, "weeks": 120, "months": 30, "years": 3, "day": 900}
+    return {"after": after, unit: counts[unit]}
+
+
+def _events(choose: Chooser, index: int) -> list[dict[str, Any]]:
+    """A handover's life in order, every key of an event used: moved, begun, handed over,
+    taken back, reported held, then unclear (all after it was agreed, before its deadline)."""
+    day = [(LATER + timedelta(days=10 + n)).isoformat() for n in range(6)]
+    source = {"publisher": "A wire", "published": day[0]}
+    events: list[dict[str, Any]] = [
+        {"date": day[0], "kind": "postponed", "deadline": "2024-01-01", "reason": "asked",
+         "note": "a note", "sources": [source]},
+        {"date": day[1], "kind": "began"},
+        {"date": day[2], "kind": "completed"},
+        {"date": day[3], "kind": "reversed"},
+        {"date": day[4], "kind": "held"},
+        {"date": day[5], "kind": "unclear"},
+    ]  # fmt: skip
+    return events[: 1 + choose.pick([5, 2, 3, 4, 1, 0])]
 
 
 class Drawn(Chooser):
@@ -86,8 +122,8 @@ class Drawn(Chooser):
 
     def deadline(self, index: int) -> Any:
         if self.draw(st.booleans()):
-            return self.pick([(LATER + timedelta(days=n)).isoformat() for n in (0, 5, 31)])
-        return _rule(self.pick(list(models.UNITS)), self.pick(["signed", "in_force"]))
+            return self.pick(["2024-06-01", "2024-07-15"])  # after every generated event
+        return _rule(self.pick(_units(self.schema)), self.pick(["signed", "in_force"]))
 
 
 def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any:
@@ -96,6 +132,28 @@ def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any
         return choose.deadline(index)
     if (owner, key) == (models.Handover, "aliases"):  # unique across handovers
         return [f"Alias {index}-{j}" for j in range(choose.count())]
+    if (owner, key) in SCHEMA_TWO_ONLY and choose.schema == 3:
+        return _LEFT_OUT
+    if (owner, key) in SCHEMA_THREE_ONLY and choose.schema != 3:
+        return _LEFT_OUT
+    if (owner, key) == (models.Handover, "events"):
+        return _events(choose, index)
+    if (owner, key) == (models.Handover, "begin_by"):  # before every deadline generated
+        return choose.pick(
+            [{"after": "signed", "day": 400}, (LATER + timedelta(days=40)).isoformat()]
+        )
+    if (owner, key) == (models.Agreement, "events"):  # suspended, resumed, then superseded
+        day = [(LATER + timedelta(days=20 + n)).isoformat() for n in range(3)]
+        return [
+            {"date": day[0], "kind": "suspended", "note": "talks broke down"},
+            {"date": day[1], "kind": "resumed"},
+            {"date": day[2], "kind": "ended", "how": "superseded", "by": "next-accord",
+             "sources": [{"url": "https://example.org/end"}]},
+        ][: choose.pick([3, 2, 1])]  # fmt: skip
+    if (owner, key) == (models.Source, "published") and choose.schema == 3:
+        return choose.pick([LATER.isoformat(), "2021-01", "2021", 2021])
+    if (owner, key) == (models.Dataset, "schema"):
+        return choose.schema
     fixed: dict[tuple[type[BaseModel], str], Any] = {
         (models.Agreement, "signed"): SIGNED.isoformat(),
         (models.Agreement, "parties"): ["North", "South"],
@@ -112,6 +170,7 @@ def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any
 
 
 _NOTHING = object()
+_LEFT_OUT = object()  # a key of the other schema
 
 
 def _strip(annotation: Any) -> Any:
@@ -165,13 +224,18 @@ def _mapping(choose: Chooser, cls: type[BaseModel], index: int) -> dict[str, Any
         if not field.is_required() and not choose.include():
             continue
         fixed = _fixed(cls, key, index, choose)
+        if fixed is _LEFT_OUT:
+            continue
         out[key] = fixed if fixed is not _NOTHING else _value(choose, declared[name], index)
     if cls is models.Source and not ({"publisher", "url"} & out.keys()):
         out["publisher"] = "A publisher"  # the rule: a source names a publisher or a url
+    if cls is models.Source and choose.schema == 3:  # schema 3: every source is dated
+        out.setdefault("published", LATER.isoformat())
     return out
 
 
-def dataset(choose: Chooser) -> dict[str, Any]:
+def dataset(choose: Chooser, schema: int = 2) -> dict[str, Any]:
+    choose.schema = schema
     raw = _mapping(choose, ROOT_MODEL, 0)
     raw["handovers"] = [_mapping(choose, models.Handover, i) for i in range(choose.count())]
     for handover in raw["handovers"]:  # revisions are listed in announcement order
@@ -181,7 +245,7 @@ def dataset(choose: Chooser) -> dict[str, Any]:
 
 @st.composite
 def datasets(draw: st.DrawFn) -> dict[str, Any]:
-    return dataset(Drawn(draw))
+    return dataset(Drawn(draw), draw(st.sampled_from([2, 3])))
 
 
 def _all_set(raw: dict[str, Any]) -> Iterator[tuple[type[BaseModel], str]]:
@@ -303,15 +367,21 @@ def test_cold_and_warm_runs_agree_with_any_optional_fields(
     check_round_trip(raw, tmp_path_factory.mktemp("roundtrip"))
 
 
-def _every_field_set() -> dict[str, Any]:
-    return dataset(Chooser())
+def _every_field_set(schema: int = 2) -> dict[str, Any]:
+    return dataset(Chooser(), schema)
+
+
+def _schema_for(field: tuple[type[BaseModel], str]) -> int:
+    return 3 if field in SCHEMA_THREE_ONLY else 2
 
 
 def test_the_generator_sets_every_optional_field_of_every_model() -> None:
-    raw = _every_field_set()
-    assert set(_all_set(raw)) == optional_fields()
-    # and there are such fields to speak of: notes, aliases, sources, revisions, completed...
+    two, three = set(_all_set(_every_field_set(2))), set(_all_set(_every_field_set(3)))
+    assert two | three == optional_fields()
+    assert not two & SCHEMA_THREE_ONLY and not three & SCHEMA_TWO_ONLY
+    # and there are such fields to speak of: notes, aliases, sources, revisions, events...
     assert {(models.Handover, "completed"), (models.Source, "published")} <= optional_fields()
+    assert {(models.Handover, "events"), (models.Event, "deadline")} <= optional_fields()
 
 
 def _named(field: tuple[type[BaseModel], str]) -> str:
@@ -326,8 +396,11 @@ def test_a_cache_that_drops_any_one_field_is_caught(
     dropped: tuple[type[BaseModel], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     owner, key = dropped
+    schema = (
+        3 if dropped in SCHEMA_THREE_ONLY or owner in (models.Event, models.AgreementEvent) else 2
+    )
     (tmp_path / "honest").mkdir()
-    check_round_trip(_every_field_set(), tmp_path / "honest")  # passes with the real cache
+    check_round_trip(_every_field_set(schema), tmp_path / "honest")  # passes with the real cache
     honest: Callable[[Dataset], bytes] = cache.dump
 
     def forgetful(model: Dataset) -> bytes:
@@ -338,7 +411,7 @@ def test_a_cache_that_drops_any_one_field_is_caught(
     monkeypatch.setattr(cache, "dump", forgetful)
     (tmp_path / "forgetful").mkdir()
     with pytest.raises(AssertionError):
-        check_round_trip(_every_field_set(), tmp_path / "forgetful")
+        check_round_trip(_every_field_set(schema), tmp_path / "forgetful")
 
 
 def _without(value: Any, owner: type[BaseModel], key: str) -> Any:

@@ -37,6 +37,10 @@ FIELDS = [
     "as_of",
     "agreement",
     "deadline_rule",
+    "begin_by",
+    "began",
+    "reversed",
+    "last_news",
 ]
 
 ESC = "\x1b"

@@ -1,7 +1,10 @@
 """The JSON shapes as whole objects: a renamed, reordered, missing or extra field fails.
 
 Every expected object is written out here by hand from the documented rules and fields and the data
-it is computed from; none is produced by the code under test.
+it is computed from; none is produced by the code under test. `last_news` is the latest day, on
+or before the date, among a handover's events and its own and its events' sources: in
+data/handover.yaml, Kalbajar's postponement of 15 Nov (sources of 15 Nov), Aghdam's completion
+and sources of 20 Nov, Lachin's statement source of 10 Nov.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ KALBAJAR_ON_20_NOV = {
     "as_of": "2020-11-20",
     "agreement": "nk-2020-trilateral",
     "deadline_rule": None,
+    "begin_by": None,
+    "began": None,
+    "reversed": None,
+    "last_news": "2020-11-15",
 }
 AGHDAM_ON_20_NOV = {
     "id": "aghdam",
@@ -52,6 +59,10 @@ AGHDAM_ON_20_NOV = {
     "as_of": "2020-11-20",
     "agreement": "nk-2020-trilateral",
     "deadline_rule": None,
+    "begin_by": None,
+    "began": None,
+    "reversed": None,
+    "last_news": "2020-11-20",
 }
 LACHIN_ON_20_NOV = {
     "id": "lachin",
@@ -72,6 +83,10 @@ LACHIN_ON_20_NOV = {
     "as_of": "2020-11-20",
     "agreement": "nk-2020-trilateral",
     "deadline_rule": None,
+    "begin_by": None,
+    "began": None,
+    "reversed": None,
+    "last_news": "2020-11-10",
 }
 
 
@@ -165,6 +180,10 @@ def test_show_json_is_the_row_and_everything_it_rests_on(
         "as_of": "2021-03-20",
         "agreement": "small-accord",
         "deadline_rule": None,
+        "begin_by": None,
+        "began": None,
+        "reversed": None,
+        "last_news": "2021-03-16",  # the completion; "Accord text" is undated: never news
         "aliases": ["Hügel", "The Hill"],
         "notes": "Handed over a day early.",
         "notes_written_later": False,  # 20 March is after every date the record speaks of
@@ -185,6 +204,32 @@ def test_show_json_is_the_row_and_everything_it_rests_on(
         ],
         "sources": [
             {"publisher": "Accord text", "title": "Article 2", "url": None, "published": None}
+        ],
+        # the schema 1 revision and completion, as the events a schema 3 file would write
+        "events": [
+            {
+                "date": "2021-03-08",
+                "kind": "postponed",
+                "deadline": "2021-03-17",
+                "reason": "Snow on the pass",
+                "note": None,
+                "sources": [
+                    {
+                        "publisher": "Daily Post",
+                        "title": None,
+                        "url": "https://example.org/snow",
+                        "published": "2021-03-08",
+                    }
+                ],
+            },
+            {
+                "date": "2021-03-16",
+                "kind": "completed",
+                "deadline": None,
+                "reason": None,
+                "note": None,
+                "sources": [],
+            },
         ],
     }
     assert _ordered(got) == _ordered(expected)

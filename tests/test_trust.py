@@ -770,11 +770,11 @@ def test_record_refuses_what_cannot_have_happened(
     [
         (
             ("schema: 1", "schema: true"),
-            "1:9: schema: expected the whole number 1 or 2, got the boolean true",
+            "1:9: schema: expected the whole number 1, 2 or 3, got the boolean true",
         ),
         (
             ("schema: 1", "schema: 1.0"),
-            "1:9: schema: expected the whole number 1 or 2, got the number 1.0",
+            "1:9: schema: expected the whole number 1, 2 or 3, got the number 1.0",
         ),
         (
             ("parties: [North, South]", "parties: [North, South, North]"),

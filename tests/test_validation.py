@@ -80,7 +80,7 @@ EXPECTED = {
         "11:12: url: expected an http(s) URL, got 'ftp://example.org/file'",
     ],
     "schema-version.yaml": [
-        "1:9: unsupported schema: 3; this version reads schema 1 and 2",
+        "1:9: unsupported schema: 4; this version reads schemas 1, 2 and 3",
         "3:7: id: 'Accord One' is not a slug (lowercase letters, digits, hyphens)",
         "4:10: title: must not be empty",
         "6:12: parties: needs at least 2 parties, got 1",

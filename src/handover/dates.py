@@ -24,6 +24,14 @@ def day_label(day: date, with_year: bool = True) -> str:
     return f"{text} {day.year}" if with_year else text
 
 
+def period_label(published: date | str) -> str:
+    """A source's date in words, at its own precision: `9 Feb 2025`, `Feb 2025`, `2025`."""
+    if isinstance(published, date):
+        return day_label(published)
+    year, _, month = published.partition("-")
+    return f"{MONTHS[int(month) - 1]} {year}" if month else year
+
+
 class DateInputError(ValueError):
     """A date the user typed that cannot be read without guessing."""
 

@@ -115,11 +115,47 @@ def _no_control(value: str) -> str:
 def _whole_number(value: object) -> object:
     """`schema: true` and `schema: 1.0` are not the number 1, whatever Python thinks."""
     if type(value) is not int:
-        raise ValueError(f"expected the whole number 1 or 2, got {describe(value)}")
+        raise ValueError(f"expected the whole number 1, 2 or 3, got {describe(value)}")
     return value
 
 
 Date = Annotated[date, BeforeValidator(to_date)]
+
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def to_published(value: object) -> date | str:
+    """A source's `published`: a day (a date), or (schema 3) a month `2025-02` or a year
+    `2025` (text, or a YAML number for a year), kept as written."""
+    if type(value) is int and FIRST_YEAR <= value <= LAST_YEAR:
+        return str(value)
+    if isinstance(value, str) and (_MONTH.fullmatch(value) or _YEAR.fullmatch(value)):
+        year, _, month = value.partition("-")
+        if not FIRST_YEAR <= int(year) <= LAST_YEAR or (month and not 1 <= int(month) <= 12):
+            raise ValueError(f"{value!r} is not a real month or year in {FIRST_YEAR}-{LAST_YEAR}")
+        return value
+    return to_date(value)
+
+
+def known_from(published: date | str) -> date:
+    """The day a source is known from: its day, or the last day of its month or year (a
+    source dated to a period is never shown before the period is over)."""
+    if isinstance(published, date):
+        return published
+    year, _, month = published.partition("-")
+    if not month:
+        return date(int(year), 12, 31)
+    following = date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def published_label(published: date | str) -> str:
+    """As written: `2025-02-09`, `2025-02`, `2025` (JSON, CSV and show give it so)."""
+    return published if isinstance(published, str) else published.isoformat()
+
+
+Published = Annotated[date | str, BeforeValidator(to_published)]
 NAME_LIMIT = 200  # names, aliases, parties: looked up, folded, shown in table cells
 TEXT_LIMIT = 20_000  # titles, notes, reasons: a few paragraphs
 Text = Annotated[
@@ -149,7 +185,7 @@ class Source(_Model):
     publisher: Text | None = None
     title: Text | None = None
     url: Url | None = None
-    published: Date | None = None
+    published: Published | None = None  # a day; in schema 3 also a month or a year
 
     @model_validator(mode="after")
     def _publisher_or_url(self) -> Source:
@@ -159,13 +195,15 @@ class Source(_Model):
 
 
 Count = Annotated[int, Field(ge=0)]
-UNITS = ("days", "weeks", "months", "years")
+Ordinal = Annotated[int, Field(ge=1)]
+UNITS = ("days", "weeks", "months", "years", "day")
 
 
 class Rule(_Model):
     """A deadline as the text words it: a count of days, weeks, months or years after the
-    signing or the entry into force (schema 2). Computed with calendar arithmetic: 1 month
-    after 31 January is 28 (or 29) February."""
+    signing or the entry into force (schema 2), or (schema 3) an ordinal `day`, day 1 being
+    the start itself ("on day 22"). Computed with calendar arithmetic: 1 month after
+    31 January is 28 (or 29) February."""
 
     # Exactly one unit, for editors too (the JSON Schema): one of four, never two or none.
     model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": [u]} for u in UNITS]})
@@ -175,24 +213,29 @@ class Rule(_Model):
     weeks: Count | None = None
     months: Count | None = None
     years: Count | None = None
+    day: Ordinal | None = None  # schema 3
 
     @model_validator(mode="after")
     def _one_unit(self) -> Rule:
         if len(self._units()) != 1:
-            raise ValueError("a rule needs exactly one of days, weeks, months or years")
+            raise ValueError("a rule needs exactly one of days, weeks, months, years or day")
         return self
 
     def _units(self) -> list[tuple[str, int]]:
         return [(u, n) for u in UNITS if (n := getattr(self, u)) is not None]
 
     def text(self) -> str:
-        """The rule as people write it: `in_force + 3 years`."""
+        """The rule as people write it: `in_force + 3 years`, `in_force day 22`."""
         ((unit, count),) = self._units()
+        if unit == "day":
+            return f"{self.after} day {count}"
         return f"{self.after} + {plural(count, unit[:-1])}"
 
     def date_from(self, signed: date, in_force: date | None) -> date:
         ((unit, count),) = self._units()
         start = signed if self.after == "signed" else (in_force or signed)
+        if unit == "day":  # day 1 is the start itself
+            return start + timedelta(days=count - 1)
         if unit in ("days", "weeks"):  # a fixed number of days: no calendar needed
             return start + timedelta(**{unit: count})
         from dateutil.relativedelta import relativedelta
@@ -229,6 +272,53 @@ class Revision(_Model):
     sources: list[Source] = []
 
 
+HandoverKind = Literal["postponed", "began", "completed", "reversed", "held", "unclear"]
+AgreementKind = Literal["suspended", "resumed", "ended"]
+EndedHow = Literal["lapsed", "collapsed", "superseded", "terminated", "fulfilled"]
+
+
+class Event(_Model):
+    """Something that happened to a handover on a day (schema 3). A `postponed` event moves
+    the deadline (to `deadline`, or to no date at all) and says why; a `held` one is
+    evidence (reported not done that day), not a change of state."""
+
+    date: Date
+    kind: HandoverKind
+    deadline: Date | None = None  # postponed only: the new deadline; none: no new date
+    reason: Text | None = None  # postponed only (required there)
+    note: Text | None = None
+    sources: list[Source] = []
+
+    @model_validator(mode="after")
+    def _kind_and_keys(self) -> Event:
+        if self.kind == "postponed" and self.reason is None:
+            raise ValueError("a postponed event needs a reason")
+        if self.kind != "postponed" and (self.deadline is not None or self.reason is not None):
+            raise ValueError("deadline and reason belong to a postponed event only")
+        return self
+
+
+class AgreementEvent(_Model):
+    """Something that happened to the agreement itself (schema 3)."""
+
+    date: Date
+    kind: AgreementKind
+    how: EndedHow | None = None  # ended only (required there)
+    by: Slug | None = None  # superseded only: the agreement that replaced it
+    note: Text | None = None
+    sources: list[Source] = []
+
+    @model_validator(mode="after")
+    def _kind_and_keys(self) -> AgreementEvent:
+        if self.kind == "ended" and self.how is None:
+            raise ValueError("an ended event needs how (lapsed, collapsed, superseded, ...)")
+        if self.kind != "ended" and self.how is not None:
+            raise ValueError("how belongs to an ended event only")
+        if self.by is not None and self.how != "superseded":
+            raise ValueError("by names the agreement that superseded this one: how: superseded")
+        return self
+
+
 class Handover(_Model):
     """One area passing from one party to another by a deadline."""
 
@@ -239,9 +329,11 @@ class Handover(_Model):
     to: Name
     provision: Text | None = None
     agreed: Date | None = None
+    begin_by: Deadline | None = None  # schema 3: it must have begun by then
     deadline: Deadline
-    revisions: list[Revision] = []
-    completed: Date | None = None
+    revisions: list[Revision] = []  # schemas 1 and 2
+    completed: Date | None = None  # schemas 1 and 2
+    events: list[Event] = []  # schema 3
     notes: Text | None = None
     sources: list[Source] = []
 
@@ -258,12 +350,13 @@ class Agreement(_Model):
     parties: Annotated[list[Name], Field(min_length=2)]
     notes: Text | None = None
     sources: list[Source] = []
+    events: list[AgreementEvent] = []  # schema 3
 
 
 class Dataset(_Model):
     """One data file: one agreement and its handovers."""
 
-    schema_: Annotated[Literal[1, 2], BeforeValidator(_whole_number)] = Field(alias="schema")
+    schema_: Annotated[Literal[1, 2, 3], BeforeValidator(_whole_number)] = Field(alias="schema")
     agreement: Agreement
     handovers: list[Handover]
 
@@ -271,7 +364,7 @@ class Dataset(_Model):
     def _cross_field_rules(self, info: ValidationInfo) -> Dataset:
         if info.context and info.context.get("cross_checked"):
             return self  # the loader has already run cross_problems on the raw file
-        problems = cross_problems(self.model_dump(by_alias=True))
+        problems = cross_problems(self.model_dump(by_alias=True, exclude_unset=True))
         if problems:
             raise ValueError("; ".join(f"{format_path(p.path)}: {p.message}" for p in problems))
         return self
@@ -285,18 +378,34 @@ class Summary(NamedTuple):
 
     id: str
     signed: date
-    completed: tuple[date | None, ...]  # each handover's completion, None where there is none
+    completed: tuple[date | None, ...]  # each handover's first completion: closed from then
     checked: date | None
     spellings: tuple[tuple[str, tuple[str, ...]], ...]  # (id, (name, *aliases)) per handover
+    ended: date | None = None  # the agreement's end (schema 3): every handover closed then
+    dates: tuple[date, ...] = ()  # every dated event: signing, entry into force, events
 
     @classmethod
     def of(cls, dataset: Dataset) -> Summary:
+        agreement = dataset.agreement
+        dates = [agreement.signed, *([agreement.in_force] if agreement.in_force else [])]
+        dates += [e.date for e in agreement.events]
+        firsts: list[date | None] = []
+        for h in dataset.handovers:
+            done = [e.date for e in h.events if e.kind == "completed"]
+            done += [h.completed] if h.completed else []
+            firsts.append(min(done, default=None))
+            dates += [e.date for e in h.events]
+            dates += [r.announced for r in h.revisions]
+            dates += [h.completed] if h.completed else []
+        ended = next((e.date for e in agreement.events if e.kind == "ended"), None)
         return cls(
-            dataset.agreement.id,
-            dataset.agreement.signed,
-            tuple(h.completed for h in dataset.handovers),
-            dataset.agreement.checked,
+            agreement.id,
+            agreement.signed,
+            tuple(firsts),
+            agreement.checked,
             tuple((h.id, (h.name, *h.aliases)) for h in dataset.handovers),
+            ended,
+            tuple(sorted(dates)),
         )
 
 
@@ -305,7 +414,7 @@ def json_schema() -> dict[str, Any]:
     schema = Dataset.model_json_schema(by_alias=True)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "handover data file (schema 1 or 2)",
+        "title": "handover data file (schema 1, 2 or 3)",
         **{k: v for k, v in schema.items() if k != "title"},
     }
 
@@ -344,7 +453,7 @@ def cross_problems(raw: object) -> list[Problem]:
     in_force = _date(agreement.get("in_force"))
     parties_raw = agreement.get("parties")
     parties = {p for _, p in _texts(parties_raw)} if isinstance(parties_raw, list) else None
-    problems: list[Problem] = _schema_two_keys(raw, agreement)
+    problems: list[Problem] = _schema_two_keys(raw, agreement) + _schema_three(raw, agreement)
     if in_force is not None and signed is not None and in_force < signed:
         problems.append(
             Problem(("agreement", "in_force"), f"in_force {in_force} is before signed ({signed})")
@@ -389,6 +498,8 @@ def cross_problems(raw: object) -> list[Problem]:
             if out_of_range is not None:
                 problems.append(Problem((*base, "deadline", out_of_range[0]), out_of_range[1]))
         problems += _dates(h, base, agreed or in_force or signed, deadline)
+        if raw.get("schema") == 3:
+            problems += _events(h, base, agreed or in_force or signed, deadline, signed, in_force)
     return problems
 
 
@@ -416,6 +527,188 @@ def _schema_two_keys(raw: Mapping[str, Any], agreement: Mapping[str, Any]) -> li
         )
         for path in found
     ]
+
+
+SCHEMA_THREE = "schema: 3"
+
+
+def _schema_three(raw: Mapping[str, Any], agreement: Mapping[str, Any]) -> list[Problem]:
+    """Schema 3's keys in an older file, and the older keys in a schema 3 file; and in
+    schema 3, the agreement's and handovers' own sources must say when they were published,
+    and the agreement's events must make sense in order."""
+    schema = raw.get("schema")
+    if schema is True or schema not in (1, 2, 3):
+        return []
+    problems: list[Problem] = []
+    handovers = list(_items(raw.get("handovers")))
+    if schema != 3:
+        found: list[tuple[KeyPath, str]] = []
+        if agreement.get("events"):  # (an empty list says nothing)
+            found.append((("agreement", "events"), "events"))
+        for i, h in handovers:
+            if h.get("events"):
+                found.append((("handovers", i, "events"), "events"))
+            if h.get("begin_by") is not None:
+                found.append((("handovers", i, "begin_by"), "begin_by"))
+            for key in ("deadline", "begin_by"):
+                rule = h.get(key)
+                if isinstance(rule, Mapping) and rule.get("day") is not None:
+                    found.append((("handovers", i, key, "day"), "a rule's ordinal day"))
+        for path, source in _sources(raw):
+            published = source.get("published")
+            a_period = isinstance(published, int | str) and not isinstance(published, bool)
+            if a_period and not (isinstance(published, str) and _ISO_DATE.fullmatch(published)):
+                found.append(((*path, "published"), "a month or year as published"))
+        return [
+            Problem(
+                path,
+                f"{what} needs {SCHEMA_THREE} (this file says {schema}); "
+                "handover migrate FILE rewrites it as schema 3",
+                at_key=True,
+            )
+            for path, what in found
+        ]
+    for i, h in handovers:
+        for key in ("revisions", "completed"):
+            if key in h:
+                problems.append(
+                    Problem(
+                        ("handovers", i, key),
+                        f"{key} is not a schema 3 key; write it as events "
+                        "(kind: postponed, kind: completed)",
+                        at_key=True,
+                    )
+                )
+    for path, source in _sources(raw, events=False):
+        if source.get("published") is None:
+            problems.append(
+                Problem(
+                    path,
+                    "in schema 3, every agreement and handover source says when it was "
+                    "published (published: a day, a month or a year)",
+                )
+            )
+    problems += _agreement_events(agreement)
+    return problems
+
+
+def _sources(
+    raw: Mapping[str, Any], events: bool = True
+) -> Iterator[tuple[KeyPath, Mapping[str, Any]]]:
+    """Every source of the file as (path, mapping): the agreement's, the handovers', and
+    (with `events`) those of revisions and events."""
+    agreement = raw.get("agreement")
+    places: list[tuple[KeyPath, object]] = []
+    if isinstance(agreement, Mapping):
+        places.append((("agreement", "sources"), agreement.get("sources")))
+        if events:
+            for j, e in _items(agreement.get("events")):
+                places.append((("agreement", "events", j, "sources"), e.get("sources")))
+    for i, h in _items(raw.get("handovers")):
+        places.append((("handovers", i, "sources"), h.get("sources")))
+        if events:
+            for key in ("revisions", "events"):
+                for j, e in _items(h.get(key)):
+                    places.append((("handovers", i, key, j, "sources"), e.get("sources")))
+    for base, sources in places:
+        for k, source in _items(sources):
+            yield (*base, k), source
+
+
+def _agreement_events(agreement: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    previous: date | None = None
+    suspended = False
+    ended: date | None = None
+    for j, event in _items(agreement.get("events")):
+        at: KeyPath = ("agreement", "events", j)
+        day, kind = _date(event.get("date")), event.get("kind")
+        if day is None:
+            continue
+        if previous is not None and day < previous:
+            problems.append(
+                Problem(
+                    (*at, "date"), f"events are out of date order: {day} comes after {previous}"
+                )
+            )
+        if ended is not None:
+            problems.append(
+                Problem(
+                    (*at, "date"), f"the agreement ended on {ended}; no agreement event can follow"
+                )
+            )
+        if kind == "resumed" and not suspended:
+            problems.append(Problem((*at, "kind"), "resumed, but the agreement was not suspended"))
+        suspended = kind == "suspended" or (suspended and kind != "resumed")
+        if kind == "ended":
+            ended = day
+        previous = max(day, previous or day)
+    return problems
+
+
+def _events(
+    h: Mapping[str, Any],
+    base: KeyPath,
+    agreed: date | None,
+    deadline: date | None,
+    signed: date | None,
+    in_force: date | None,
+) -> list[Problem]:
+    """A schema 3 handover's events: in date order, none before it was agreed, completions
+    and reversals in turn, nothing but a reversal while it stands completed; and begin_by
+    no later than the deadline."""
+    problems: list[Problem] = []
+    begin = h.get("begin_by")
+    begin_by = _date(begin)
+    if begin_by is None and isinstance(begin, Mapping):
+        begin_by, out_of_range = _rule_date(begin, signed, in_force)
+        if out_of_range is not None:
+            problems.append(Problem((*base, "begin_by", out_of_range[0]), out_of_range[1]))
+    if begin_by is not None and deadline is not None and begin_by > deadline:
+        problems.append(
+            Problem(
+                (*base, "begin_by"), f"begin_by {begin_by} is later than the deadline ({deadline})"
+            )
+        )
+    previous: date | None = None
+    standing = False  # completed, with no reversal since
+    ever_completed = False
+    for j, event in _items(h.get("events")):
+        at: KeyPath = (*base, "events", j)
+        day, kind = _date(event.get("date")), event.get("kind")
+        if day is None:
+            continue
+        if previous is not None and day < previous:
+            problems.append(
+                Problem(
+                    (*at, "date"), f"events are out of date order: {day} comes after {previous}"
+                )
+            )
+        if agreed is not None and day < agreed:
+            problems.append(
+                Problem(
+                    (*at, "date"),
+                    f"the event is dated {day}, before the handover was agreed ({agreed})",
+                )
+            )
+        if kind == "reversed" and not standing:
+            why = "it was not completed" if not ever_completed else "it was already reversed"
+            problems.append(Problem((*at, "kind"), f"reversed, but {why}"))
+        elif kind == "completed" and standing:
+            problems.append(Problem((*at, "kind"), "completed again with no reversal between"))
+        elif kind in ("began", "held", "unclear", "postponed") and standing:
+            problems.append(
+                Problem(
+                    (*at, "kind"),
+                    f"{kind}, but it stands completed (a reversed event must come first)",
+                )
+            )
+        if kind == "completed":
+            standing = ever_completed = True
+        elif kind == "reversed":
+            standing = False
+        previous = max(day, previous or day)
+    return problems
 
 
 def _rule_date(

@@ -139,7 +139,9 @@ def from_pydantic(
             )
         elif kind == "literal_error" and loc == ("schema",):
             problems.append(
-                Problem(loc, f"unsupported schema: {value!r}; this version reads schema 1 and 2")
+                Problem(
+                    loc, f"unsupported schema: {value!r}; this version reads schemas 1, 2 and 3"
+                )
             )
         else:
             field = str(next((p for p in reversed(loc) if isinstance(p, str)), "value"))

@@ -5,21 +5,100 @@ Every query takes the as-of date D; nothing announced or completed after D is vi
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple, TypedDict
 
-from handover.models import Agreement, Dataset, Handover, Revision, Source, Summary
+from handover.models import (
+    Agreement,
+    AgreementEvent,
+    Dataset,
+    Handover,
+    Rule,
+    Source,
+    Summary,
+    known_from,
+)
 from handover.plural import plural
 
 
 class Status(StrEnum):
+    """The status of a handover as of a date: the first rule that applies (README: What is
+    known as of a date). Schemas 1 and 2 only ever give not-agreed, completed, pending, due
+    and overdue."""
+
     NOT_AGREED = "not-agreed"
     COMPLETED = "completed"
+    REVERSED = "reversed"
+    LAPSED = "lapsed"
+    SUSPENDED = "suspended"
+    UNCLEAR = "unclear"
+    POSTPONED = "postponed"
     PENDING = "pending"
+    LATE_START = "late-start"
     DUE = "due"
     OVERDUE = "overdue"
+
+
+OPEN = frozenset(
+    {
+        Status.NOT_AGREED,
+        Status.PENDING,
+        Status.LATE_START,
+        Status.DUE,
+        Status.OVERDUE,
+        Status.POSTPONED,
+        Status.UNCLEAR,
+        Status.SUSPENDED,
+    }
+)  # what a handover may still become; completed, reversed and lapsed are closed
+COUNTING = frozenset({Status.PENDING, Status.LATE_START, Status.DUE, Status.OVERDUE})
+
+
+class Happening(NamedTuple):
+    """One dated thing in a handover's life, whichever schema wrote it: a schema 3 event, or
+    a schema 1/2 revision (postponed) or completion."""
+
+    date: _dt.date
+    kind: str
+    deadline: _dt.date | None = None  # postponed: the new deadline (None: no new date)
+    reason: str | None = None
+    note: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+class Move(NamedTuple):
+    """A postponement that gave a new deadline (a schema 1/2 revision, as show lists it)."""
+
+    announced: _dt.date
+    deadline: _dt.date
+    reason: str
+    sources: tuple[Source, ...]
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "announced": self.announced.isoformat(),
+            "deadline": self.deadline.isoformat(),
+            "reason": self.reason,
+        }
+
+
+def happenings(handover: Handover) -> tuple[Happening, ...]:
+    """The handover's life in date order (several on one day keep file order)."""
+    if handover.events:
+        return tuple(
+            Happening(e.date, e.kind, e.deadline, e.reason, e.note, tuple(e.sources))
+            for e in handover.events
+        )
+    found = [
+        Happening(r.announced, "postponed", r.deadline, r.reason, None, tuple(r.sources))
+        for r in handover.revisions
+    ]
+    if handover.completed is not None:
+        found.append(Happening(handover.completed, "completed"))
+    return tuple(sorted(found, key=lambda e: e.date))  # stable: a completion after a move
 
 
 # The machine-readable fields of a row (README: Fields): their names, JSON types and order
@@ -46,6 +125,11 @@ RowFields = TypedDict(
         # added with schema 2, at the end, so that scripts reading columns by position work
         "agreement": str,
         "deadline_rule": str | None,
+        # added with schema 3, at the end
+        "begin_by": str | None,
+        "began": str | None,
+        "reversed": str | None,
+        "last_news": str | None,
     },
 )
 FIELDS: tuple[str, ...] = tuple(RowFields.__annotations__)
@@ -69,6 +153,13 @@ class Row(NamedTuple):
     status: Status
     as_of: date
     on_time: bool | None
+    open_deadline: bool = False  # the last postponement as of D gave no new date
+    begin_by: date | None = None
+    began: date | None = None
+    reversed: date | None = None
+    last_news: date | None = None
+    ended: tuple[date, str] | None = None  # the agreement's end as of D: (day, how)
+    since: date | None = None  # the day the status began, where it comes from an event
 
     @property
     def deadline_rule(self) -> str | None:
@@ -82,17 +173,25 @@ class Row(NamedTuple):
 
     @property
     def days_to_deadline(self) -> int | None:
-        if self.status in (Status.COMPLETED, Status.NOT_AGREED):
+        if self.status not in COUNTING:
             return None
         return (self.deadline - self.as_of).days
 
     @property
     def delay_days(self) -> int | None:
-        return None if self.completed is None else (self.completed - self.original_deadline).days
+        if self.completed is None or self.status is Status.REVERSED:
+            return None
+        return (self.completed - self.original_deadline).days
 
     @property
-    def revisions(self) -> tuple[Revision, ...]:
-        return tuple(self.handover.revisions[: self.revision_count])
+    def revisions(self) -> tuple[Move, ...]:
+        """The postponements known on the date that gave a new deadline, in order."""
+        moved = [e for e in happenings(self.handover) if e.kind == "postponed"]
+        return tuple(
+            Move(e.date, e.deadline, e.reason or "", e.sources)
+            for e in moved[: self.revision_count]
+            if e.deadline is not None
+        )
 
     @property
     def before_force(self) -> bool:
@@ -115,7 +214,10 @@ class Row(NamedTuple):
 
     @property
     def shown_deadline(self) -> date | None:
-        """The deadline in force as known on the date (empty as shown_original is)."""
+        """The deadline in force as known on the date: empty while a postponement gave no
+        new date, and (with no postponement) as shown_original is."""
+        if self.open_deadline:
+            return None
         return None if self.revision_count == 0 and self.shown_original is None else self.deadline
 
     @property
@@ -148,27 +250,28 @@ class Row(NamedTuple):
             "status": str(self.status),
             "days_to_deadline": self.days_to_deadline,
             "delay_days": self.delay_days,
-            "on_time": self.on_time,
+            "on_time": None if self.status is Status.REVERSED else self.on_time,
             "as_of": self.as_of.isoformat(),
             "agreement": self.agreement.id,
             "deadline_rule": self.deadline_rule,
+            "begin_by": _iso(self.begin_by),
+            "began": _iso(self.began),
+            "reversed": _iso(self.reversed),
+            "last_news": _iso(self.last_news),
         }
         return by_name  # written in FIELDS order (the JSON and CSV tests hold it to README's list)
 
 
 def visible(sources: Iterable[Source], as_of: date) -> tuple[Source, ...]:
     """Sources as they could be cited on `as_of`: none published after it."""
-    return tuple(s for s in sources if s.published is None or s.published <= as_of)
+    return tuple(s for s in sources if s.published is None or known_from(s.published) <= as_of)
 
 
 def last_event(handover: Handover, original: date) -> date:
-    """The last date the record of a handover speaks of: its deadlines, the announcements
-    of their revisions, its completion."""
+    """The last date the record of a handover speaks of: its deadlines, its events."""
     dates = [original]
-    for revision in handover.revisions:
-        dates += [revision.announced, revision.deadline]
-    if handover.completed is not None:
-        dates.append(handover.completed)
+    for e in happenings(handover):
+        dates += [e.date, *([e.deadline] if e.deadline else [])]
     return max(dates)
 
 
@@ -186,26 +289,80 @@ def agreed_on(handover: Handover, agreement: Agreement) -> date:
 
 
 def deadline_as_of(handover: Handover, as_of: date, original: date) -> tuple[date, int]:
-    """The deadline known on `as_of` and how many revisions had been announced by then."""
+    """The last dated deadline known on `as_of`, and how many postponements had been
+    announced by then (a dateless one counts, and leaves the deadline open: see row)."""
     deadline, count = original, 0
-    for revision in handover.revisions:  # in announcement order (validated)
-        if revision.announced > as_of:
+    for e in happenings(handover):  # in date order (validated)
+        if e.date > as_of:
             break
-        deadline, count = revision.deadline, count + 1
+        if e.kind == "postponed":
+            count += 1
+            deadline = e.deadline or deadline
     return deadline, count
 
 
+def _rule_or_date(value: date | Rule | None, agreement: Agreement) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return value.date_from(agreement.signed, agreement.in_force)
+
+
+def agreement_state(
+    agreement: Agreement, as_of: date
+) -> tuple[str, date | None, AgreementEvent | None]:
+    """The agreement as of D: `signed` (not yet in force), `in-force`, `suspended` or `ended`;
+    the day that state began (when an event began it), and the ending event, if any."""
+    state, since, ending = "in-force", None, None
+    for e in agreement.events:
+        if e.date > as_of:
+            break
+        if e.kind == "suspended":
+            state, since = "suspended", e.date
+        elif e.kind == "resumed":
+            state, since = "in-force", e.date
+        else:
+            state, since, ending = "ended", e.date, e
+    if state == "in-force" and agreement.in_force is not None and as_of < agreement.in_force:
+        state = "signed"
+    return state, since, ending
+
+
 def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
+    """A handover as of a date: the fold of what is known on it (README: What is known as
+    of a date; the status is the first rule that applies)."""
     agreed = agreed_on(handover, agreement)
     original = original_deadline(handover, agreement)
+    known = [e for e in happenings(handover) if e.date <= as_of]
     deadline, count = deadline_as_of(handover, as_of, original)
-    completed = handover.completed if handover.completed and handover.completed <= as_of else None
-    if as_of < agreed:
+    moved = [e for e in known if e.kind == "postponed"]
+    open_deadline = bool(moved) and moved[-1].deadline is None
+    closing = [e for e in known if e.kind in ("completed", "reversed")]
+    completed = max((e.date for e in closing if e.kind == "completed"), default=None)
+    reversed_ = max((e.date for e in closing if e.kind == "reversed"), default=None)
+    began = max((e.date for e in known if e.kind == "began"), default=None)
+    begin_by = _rule_or_date(handover.begin_by, agreement)
+    state, state_since, ending = agreement_state(agreement, as_of)
+    counted_from_force = not isinstance(handover.deadline, date) and (
+        handover.deadline.after == "in_force"
+    )
+    in_force = agreement.in_force
+    since: date | None = None
+    if as_of < agreed or (counted_from_force and in_force is not None and as_of < in_force):
         status = Status.NOT_AGREED
-    elif completed is not None:
-        status = Status.COMPLETED
+    elif closing:
+        status = Status.COMPLETED if closing[-1].kind == "completed" else Status.REVERSED
+        since = closing[-1].date
+    elif ending is not None:
+        status, since = Status.LAPSED, ending.date
+    elif state == "suspended":
+        status, since = Status.SUSPENDED, state_since
+    elif known and known[-1].kind == "unclear":
+        status, since = Status.UNCLEAR, known[-1].date
+    elif open_deadline:
+        status, since = Status.POSTPONED, moved[-1].date
     elif as_of < deadline:
-        status = Status.PENDING
+        late = begin_by is not None and begin_by < as_of and began is None
+        status = Status.LATE_START if late else Status.PENDING
     elif as_of == deadline:
         status = Status.DUE
     else:
@@ -213,8 +370,28 @@ def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
     on_time = (
         None if completed is None else completed <= deadline_as_of(handover, completed, original)[0]
     )
+    news = [e.date for e in known]
+    for source in (*handover.sources, *(s for e in known for s in e.sources)):
+        if source.published is not None and known_from(source.published) <= as_of:
+            news.append(known_from(source.published))
     return Row(
-        handover, agreement, original, agreed, deadline, count, completed, status, as_of, on_time
+        handover,
+        agreement,
+        original,
+        agreed,
+        deadline,
+        count,
+        completed,
+        status,
+        as_of,
+        on_time,
+        open_deadline,
+        begin_by,
+        began,
+        reversed_,
+        max(news, default=None),
+        None if ending is None else (ending.date, ending.how or "ended"),
+        since,
     )
 
 
@@ -390,7 +567,7 @@ def change_order(change: Change) -> tuple[date, int, str]:
 
 # --- agreements: which exist and which are in play on a date (the library) -----------------
 
-IN_PLAY_DAYS = 30  # an agreement stays in play this long after its last completion
+IN_PLAY_DAYS = 30  # an agreement stays in play this long after its last event
 
 
 def exists(agreement: Dataset | Summary, as_of: date) -> bool:
@@ -400,16 +577,19 @@ def exists(agreement: Dataset | Summary, as_of: date) -> bool:
 
 
 def in_play(agreement: Dataset | Summary, as_of: date) -> bool:
-    """It exists, and some handover is not completed as of D, or the last completion was at
-    most IN_PLAY_DAYS days before D. A handover is completed as of D when its completion
-    date is D or before (row: a completion is never before the handover was agreed), so the
-    agreement's Summary is enough to tell."""
+    """It exists on D, and some handover is still open as of D, or the latest event of the
+    agreement or of any of its handovers (signing and entry into force included) was at most
+    IN_PLAY_DAYS days before D. A handover is closed once it was first completed (it then
+    stands completed or reversed) and, for all of them, once the agreement ended: so an ended
+    agreement leaves play IN_PLAY_DAYS days after its last event. The agreement's Summary is
+    enough to tell."""
     summary = agreement if isinstance(agreement, Summary) else Summary.of(agreement)
     if not exists(summary, as_of):
         return False
-    if any(done is None or done > as_of for done in summary.completed):
+    ended = summary.ended is not None and summary.ended <= as_of
+    if not ended and any(done is None or done > as_of for done in summary.completed):
         return True
-    last = max((done for done in summary.completed if done is not None), default=None)
+    last = max((d for d in summary.dates if d <= as_of), default=None)
     return last is not None and (as_of - last).days <= IN_PLAY_DAYS
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from handover.models import Source
 from handover.output.views import AgreementList, ChangeLog, Detail, Document, Export, Listing
-from handover.timeline import visible
+from handover.timeline import happenings, visible
 
 
 def dumps(data: Any) -> str:
@@ -26,12 +26,24 @@ def detail(view: Detail) -> dict[str, Any]:
         "notes_written_later": r.notes_written_later,
         "revisions": [
             {
-                **revision.model_dump(mode="json", exclude={"sources"}),
+                **revision.fields(),
                 "sources": _sources(visible(revision.sources, r.as_of)),
             }
             for revision in r.revisions
         ],
         "sources": _sources(r.sources),
+        "events": [
+            {
+                "date": e.date.isoformat(),
+                "kind": e.kind,
+                "deadline": None if e.deadline is None else e.deadline.isoformat(),
+                "reason": e.reason,
+                "note": e.note,
+                "sources": _sources(visible(e.sources, r.as_of)),
+            }
+            for e in happenings(h)
+            if e.date <= r.as_of
+        ],
     }
 
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from handover.dates import day_label
+from handover.dates import day_label, period_label
 from handover.models import Agreement, Source
 from handover.output.plain import plain
 from handover.output.words import summary
@@ -61,7 +61,7 @@ def headline(rows: list[Row]) -> str:
 def source_label(source: Source) -> str:
     bits = [b for b in (source.publisher, source.title) if b]
     label = ": ".join(bits) if bits else (source.url or "")
-    return f"{label} ({day_label(source.published)})" if source.published else label
+    return f"{label} ({period_label(source.published)})" if source.published else label
 
 
 def cited(section: Section, as_of: date) -> list[tuple[Source, list[str]]]:

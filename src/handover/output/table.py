@@ -19,7 +19,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from handover.models import Agreement, Source
+from handover.models import Agreement, Source, published_label
 from handover.output.plain import plain
 from handover.output.views import AgreementList, ChangeLog, Detail, Listing
 from handover.output.words import summary
@@ -27,7 +27,13 @@ from handover.timeline import AgreementFields, Change, Row, Status, visible
 
 _STATUS_STYLE = {
     Status.COMPLETED: "green",
+    Status.REVERSED: "magenta bold",
+    Status.LAPSED: "dim",
+    Status.SUSPENDED: "yellow",
+    Status.UNCLEAR: "yellow",
+    Status.POSTPONED: "yellow",
     Status.PENDING: "cyan",
+    Status.LATE_START: "yellow bold",
     Status.DUE: "yellow bold",
     Status.OVERDUE: "red bold",
     Status.NOT_AGREED: "dim",
@@ -182,7 +188,7 @@ def title(text: str) -> Text:
 def _source_line(source: Source) -> Text:
     bits = [plain(b) for b in (source.publisher, source.title) if b]
     if source.published:
-        bits.append(source.published.isoformat())
+        bits.append(published_label(source.published))
     line = Text("  - " + ", ".join(bits), no_wrap=True)
     if source.url:
         line.append(("\n    " if bits else "") + plain(source.url), style="blue")

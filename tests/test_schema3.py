@@ -1,0 +1,228 @@
+"""Schema 3: a handover's life as dated events, folded as of a date (README: What is known as
+of a date). Every expected value is worked out by hand from the rules and the file
+tests/schema3/gaza.yaml (day 1 = 19 Jan 2025, the entry into force: day 22 is 9 Feb, day 42
+is 1 Mar, day 50 is 9 Mar, day 7 is 25 Jan); none comes from the code under test. Positions
+are read off the file's own lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handover.errors import DataFileError
+from handover.library import parse
+
+from .conftest import write
+
+GAZA = Path(__file__).parent / "schema3" / "gaza.yaml"
+
+
+def _rows(invoke: Callable[..., Any], day: str) -> dict[str, dict[str, Any]]:
+    result = invoke("--data", str(GAZA), "status", "--date", day, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {r["id"]: r for r in json.loads(result.stdout)}
+
+
+# (day, handover) -> (status, days_to_deadline, deadline) as DESIGN's worked example says
+WORKED = [
+    ("2025-02-01", "netzarim", "pending", 8, "2025-02-09"),
+    ("2025-02-10", "netzarim", "completed", None, "2025-02-09"),
+    ("2025-03-20", "netzarim", "reversed", None, "2025-02-09"),
+    ("2025-02-28", "philadelphi", "pending", 9, "2025-03-09"),
+    ("2025-03-02", "philadelphi", "late-start", 7, "2025-03-09"),
+    ("2025-03-09", "philadelphi", "due", 0, "2025-03-09"),
+    ("2025-03-10", "philadelphi", "overdue", -1, "2025-03-09"),
+    ("2025-03-18", "philadelphi", "lapsed", None, "2025-03-09"),
+    ("2026-12-01", "philadelphi", "lapsed", None, "2025-03-09"),
+]
+
+
+@pytest.mark.parametrize(("day", "hid", "status", "left", "deadline"), WORKED)
+def test_the_worked_gaza_example(
+    invoke: Callable[..., Any], day: str, hid: str, status: str, left: int | None, deadline: str
+) -> None:
+    r = _rows(invoke, day)[hid]
+    assert (r["status"], r["days_to_deadline"], r["deadline"]) == (status, left, deadline)
+
+
+def test_day_rules_count_day_one_as_the_start(invoke: Callable[..., Any]) -> None:
+    rows = _rows(invoke, "2025-01-20")
+    assert rows["netzarim"]["deadline_rule"] == "in_force day 22"
+    assert rows["netzarim"]["original_deadline"] == "2025-02-09"  # 19 Jan + 21 days
+    assert rows["philadelphi"]["begin_by"] == "2025-03-01"  # day 42
+    assert rows["line"]["deadline"] == "2025-01-25"  # day 7
+
+
+def test_a_completion_taken_back_keeps_both_dates(invoke: Callable[..., Any]) -> None:
+    on_time = _rows(invoke, "2025-02-10")["netzarim"]
+    assert (on_time["completed"], on_time["on_time"], on_time["delay_days"]) == (
+        "2025-02-09",
+        True,
+        0,
+    )
+    back = _rows(invoke, "2025-03-20")["netzarim"]
+    assert (back["completed"], back["reversed"]) == ("2025-02-09", "2025-03-19")
+    assert back["on_time"] is None and back["delay_days"] is None  # status reversed
+    assert back["last_news"] == "2025-03-19"
+
+
+def test_held_feeds_last_news_and_changes_nothing_else(invoke: Callable[..., Any]) -> None:
+    before, after = _rows(invoke, "2025-02-26"), _rows(invoke, "2025-02-28")
+    assert before["philadelphi"]["last_news"] is None
+    assert after["philadelphi"]["last_news"] == "2025-02-27"
+    assert before["philadelphi"]["status"] == after["philadelphi"]["status"] == "pending"
+
+
+def test_unclear_then_lapsed_when_the_agreement_ends(invoke: Callable[..., Any]) -> None:
+    assert _rows(invoke, "2025-01-31")["line"]["status"] == "overdue"
+    assert _rows(invoke, "2025-02-01")["line"]["status"] == "unclear"
+    assert _rows(invoke, "2025-03-17")["line"]["status"] == "unclear"
+    assert _rows(invoke, "2025-03-18")["line"]["status"] == "lapsed"
+
+
+def test_a_postponement_with_no_date_leaves_the_deadline_open(
+    invoke: Callable[..., Any],
+) -> None:
+    open_ = _rows(invoke, "2025-01-25")["rashid"]
+    assert (open_["status"], open_["deadline"], open_["slip_days"]) == ("postponed", None, None)
+    assert open_["revision_count"] == 1
+    moved = _rows(invoke, "2025-01-26")["rashid"]
+    assert (moved["status"], moved["deadline"], moved["revision_count"]) == (
+        "pending",
+        "2025-01-27",
+        2,
+    )
+    assert moved["slip_days"] == 2  # 25 Jan to 27 Jan
+
+
+def test_the_table_says_what_a_reader_needs(invoke: Callable[..., Any]) -> None:
+    def notes(day: str) -> str:
+        result = invoke("--data", str(GAZA), "status", "--date", day, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.stderr
+        return " ".join(result.stdout.split())
+
+    assert "start missed on 2 Mar 2025; 7 days left" in notes("2025-03-02")
+    assert "lapsed: the agreement collapsed on 18 Mar 2025, 9 days after the deadline" in (
+        notes("2025-03-20")
+    )
+    assert "taken back on 19 Mar 2025" in notes("2025-03-20")
+    assert "postponed on 25 Jan 2025, no new date" in notes("2025-01-25")
+
+
+def test_an_ended_agreement_leaves_play_30_days_after_its_last_event(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    """With a second agreement loaded, the first is in play until 30 days after its last
+    event (Netzarim retaken on 19 Mar 2025): on 18 Apr, not on 19 Apr."""
+    other = write(tmp_path, GAZA.read_text(encoding="utf-8").replace("id: gaza-test", "id: other"))
+    for day, shown in (("2025-04-18", True), ("2025-04-19", False)):
+        result = invoke("--data", str(GAZA), "--data", str(other), "agreements", "--date", day,
+                        "--format", "json")  # fmt: skip
+        listed = {a["id"]: a for a in json.loads(result.stdout)}
+        assert listed["gaza-test"]["in_play"] is shown, day
+
+
+BROKEN = {
+    "revisions": (
+        "    deadline: {after: in_force, day: 22}\n",
+        "    deadline: {after: in_force, day: 22}\n    completed: 2025-02-09\n",
+        "27:5: completed is not a schema 3 key; write it as events (kind: postponed, "
+        "kind: completed)",
+    ),
+    "reversed first": (
+        "      - date: 2025-02-09\n        kind: completed\n",
+        "      - date: 2025-02-09\n        kind: reversed\n",
+        "29:15: reversed, but it was not completed",
+    ),
+    "out of order": (
+        "      - date: 2025-03-19\n        kind: reversed\n",
+        "      - date: 2025-02-01\n        kind: reversed\n",
+        "33:15: events are out of date order: 2025-02-01 comes after 2025-02-09",
+    ),
+    "held while completed": (
+        "      - date: 2025-03-19\n        kind: reversed\n",
+        "      - date: 2025-03-19\n        kind: held\n",
+        "34:15: held, but it stands completed (a reversed event must come first)",
+    ),
+    "begin_by late": (
+        "    begin_by: {after: in_force, day: 42}\n",
+        "    begin_by: {after: in_force, day: 51}\n",
+        "42:15: begin_by 2025-03-10 is later than the deadline (2025-03-09)",
+    ),
+    "undated source": (
+        "    - publisher: Mediators' statement\n      published: 2025-01-15\n",
+        "    - publisher: Mediators' statement\n",
+        "11:7: in schema 3, every agreement and handover source says when it was published "
+        "(published: a day, a month or a year)",
+    ),
+    "postponed without reason": (
+        "        reason: Agreed after the release\n",
+        "",
+        "71:9: events: a postponed event needs a reason",
+    ),
+    "ended without how": ("      how: collapsed\n", "", "14:7: events: an ended event needs how"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_schema_three_refusals_are_placed(case: str) -> None:
+    old, new, message = BROKEN[case]
+    text = GAZA.read_text(encoding="utf-8")
+    assert old in text, case
+    with pytest.raises(DataFileError) as caught:
+        parse(text.replace(old, new, 1), "g.yaml")
+    assert any(line.startswith(f"g.yaml:{message}") for line in caught.value.lines), (
+        caught.value.lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("schema: 1", "schema: 1\n", "events needs schema: 3 (this file says 1)"),
+        ("deadline: 2021-03-10", "deadline: {after: signed, day: 9}", "a rule's ordinal day needs"),
+    ],
+)
+def test_schema_three_keys_in_an_older_file_ask_for_schema_3(
+    old: str, new: str, message: str
+) -> None:
+    from .conftest import MINIMAL
+
+    text = MINIMAL.replace(old, new, 1)
+    if "events" in message:
+        text += "    events:\n      - date: 2021-03-09\n        kind: completed\n"
+    with pytest.raises(DataFileError) as caught:
+        parse(text.replace("schema: 1", "schema: 2"), "old.yaml")
+    assert any(message.replace("says 1", "says 2") in line for line in caught.value.lines)
+    assert any("handover migrate FILE" in line for line in caught.value.lines)
+
+
+def test_a_source_dated_to_a_month_is_known_from_its_last_day(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    text = GAZA.read_text(encoding="utf-8").replace(
+        "            published: 2025-02-27\n", "            published: 2025-02\n"
+    )
+    path = write(tmp_path, text)
+    for day, news in (("2025-02-27", None), ("2025-02-28", "2025-02-28")):
+        result = invoke("--data", str(path), "status", "philadelphi", "--date", day,
+                        "--format", "json")  # fmt: skip
+        (r,) = json.loads(result.stdout)
+        # the held event of 27 Feb is news from that day; its source (Feb 2025) from 28 Feb
+        assert r["last_news"] == ("2025-02-27" if news is None else news), day
+
+
+def test_an_editor_accepts_a_schema_three_file_against_the_json_schema() -> None:
+    import jsonschema
+
+    from .conftest import ROOT, as_an_editor_reads
+
+    schema = json.loads((ROOT / "data" / "handover.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(as_an_editor_reads(GAZA.read_text(encoding="utf-8")), schema)
+    broken = GAZA.read_text(encoding="utf-8").replace("kind: held", "kind: stalled")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(as_an_editor_reads(broken), schema)
