@@ -61,6 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "dataset",
         "Print the JSON Schema of the data file (for editors that check YAML as you type).",
     ),
+    "migrate": ("dataset", "Rewrite a schema 1 or 2 data file as schema 3, keeping its comments."),
     "record": ("record", "Record news into the data file named by --data or HANDOVER_DATA."),
 }
 

@@ -411,3 +411,77 @@ def add(new: NewHandover, source: SourceArgs) -> Change:
             document["handovers"] = CommentedSeq([handover])
 
     return change
+
+
+# --- migrate: a schema 1 or 2 file rewritten as schema 3 ----------------------------------
+
+
+def undated_sources(path: Path, text: str) -> list[str]:
+    """`FILE:LINE:COL: ...` for each agreement- or handover-level source without
+    `published`: schema 3 needs a date for each, and migrate invents none."""
+    from handover.reading import marks
+
+    document = _yaml(text).load(text)
+    found = marks(text)
+    lines = []
+    places: list[tuple[tuple[str | int, ...], Any]] = [
+        (("agreement", "sources"), document["agreement"].get("sources"))
+    ]
+    for i, h in enumerate(document.get("handovers") or []):
+        places.append((("handovers", i, "sources"), h.get("sources")))
+    for base, sources in places:
+        for k, source in enumerate(sources or []):
+            if source.get("published") is None:
+                mark = found[(*base, k)][1]
+                lines.append(
+                    f"{path}:{mark.line + 1}:{mark.column + 1}: this source has no published "
+                    "date, which schema 3 needs; date it (published: YYYY-MM-DD, YYYY-MM or "
+                    "YYYY) or move it onto the event it reports"
+                )
+    return lines
+
+
+def migrate(document: Any, _dataset: Dataset) -> None:
+    """Schema 1 or 2 as schema 3: in each handover, `events` takes the place of `revisions`
+    and `completed` (each revision a postponed event, in file order, then the completion);
+    every other byte is kept, and a comment on a rewritten line stays on its replacement."""
+    document["schema"] = 3
+    for handover in document.get("handovers") or []:
+        revisions = handover.get("revisions") or []
+        completed = handover.get("completed")
+        if not revisions and completed is None:
+            continue
+        events = CommentedSeq()
+        for revision in revisions:
+            event = CommentedMap()
+            event["date"] = revision["announced"]
+            event["kind"] = "postponed"
+            event["deadline"] = revision["deadline"]
+            event["reason"] = revision["reason"]
+            if revision.get("sources") is not None:
+                event["sources"] = revision["sources"]
+            _keep_comments(revision, event, {"announced": "date"})
+            events.append(event)
+        if completed is not None:
+            event = CommentedMap()
+            event["date"] = completed
+            event["kind"] = "completed"
+            events.append(event)
+        where = next(k for k in ("revisions", "completed") if k in handover)
+        position = list(handover.keys()).index(where)
+        comment = handover.ca.items.get(where if where == "completed" else "revisions")
+        later = handover.ca.items.get("completed") if where == "revisions" else None
+        for key in ("revisions", "completed"):
+            if key in handover:
+                del handover[key]
+        handover.insert(position, "events", events)
+        if comment is not None:
+            handover.ca.items["events"] = comment
+        if later is not None and completed is not None:  # the completion line's comment
+            events[-1].ca.items["kind"] = later
+
+
+def _keep_comments(old: Any, new: Any, renamed: dict[str, str]) -> None:
+    """Comments on the old mapping's lines go to the same keys (or their new names)."""
+    for key, comment in old.ca.items.items():
+        new.ca.items[renamed.get(key, key)] = comment
