@@ -183,6 +183,11 @@ def test_agreements_lists_those_that_exist(invoke: Callable[..., Any], folder: P
         "overdue": 1,
         "checked": None,
         "in_play": True,
+        "state": "in-force",  # signed, no entry into force of its own, no event
+        "ended": None,
+        "ended_how": None,
+        "replaced_by": None,
+        "notes": None,
     }
     assert listed["old-accord"]["in_play"] is False and listed["old-accord"]["completed"] == 1
     before = invoke("--data", str(folder), "agreements", "--date", "2000-01-01", "--format", "csv")

@@ -226,3 +226,22 @@ def test_an_editor_accepts_a_schema_three_file_against_the_json_schema() -> None
     broken = GAZA.read_text(encoding="utf-8").replace("kind: held", "kind: stalled")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(as_an_editor_reads(broken), schema)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # Netzarim and Rashid completed; Philadelphi late-start and the line unclear: pending
+        ("2025-03-02", (4, 2, 2, 0, "in-force", None, None)),
+        # Netzarim reversed, Philadelphi and the line lapsed: none counted; Rashid completed
+        ("2025-03-20", (4, 1, 0, 0, "ended", "2025-03-18", "collapsed")),
+        ("2025-01-18", (4, 0, 4, 0, "signed", None, None)),  # before the entry into force
+    ],
+)
+def test_agreements_counts_and_state(
+    invoke: Callable[..., Any], day: str, expected: tuple[Any, ...]
+) -> None:
+    result = invoke("--data", str(GAZA), "agreements", "--date", day, "--format", "json")
+    (a,) = json.loads(result.stdout)
+    keys = ("handovers", "completed", "pending", "overdue", "state", "ended", "ended_how")
+    assert tuple(a[k] for k in keys) == expected

@@ -605,18 +605,37 @@ class AgreementFields(TypedDict):
     overdue: int
     checked: str | None
     in_play: bool
+    # added with schema 3, at the end
+    state: str
+    ended: str | None
+    ended_how: str | None
+    replaced_by: str | None
+    notes: str | None
 
 
 AGREEMENT_FIELDS: tuple[str, ...] = tuple(AgreementFields.__annotations__)
 
 
+def agreement_last_event(dataset: Dataset) -> date:
+    """The latest date the agreement's record speaks of: its signing, entry into force and
+    events, and every handover's last event."""
+    a = dataset.agreement
+    dates = [a.signed, *([a.in_force] if a.in_force else []), *(e.date for e in a.events)]
+    dates += [last_event(h, original_deadline(h, a)) for h in dataset.handovers]
+    return max(dates)
+
+
 def agreement_fields(dataset: Dataset, as_of: date) -> AgreementFields:
-    """One row of `handover agreements` as of a date. `pending` counts what is neither
-    completed nor overdue: pending, due, and not yet agreed."""
+    """One row of `handover agreements` as of a date. `completed` and `overdue` count those
+    statuses; `pending` every other status but reversed and lapsed. `notes` are empty for a
+    date before the latest event of the record (they are written later)."""
     a = dataset.agreement
     statuses = [r.status for r in rows(dataset, as_of)]
     done = statuses.count(Status.COMPLETED)
     late = statuses.count(Status.OVERDUE)
+    closed = statuses.count(Status.REVERSED) + statuses.count(Status.LAPSED)
+    state, _, ending = agreement_state(a, as_of)
+    later = a.notes is not None and as_of < agreement_last_event(dataset)
     return {
         "id": a.id,
         "title": a.title,
@@ -625,8 +644,13 @@ def agreement_fields(dataset: Dataset, as_of: date) -> AgreementFields:
         "parties": list(a.parties),
         "handovers": len(statuses),
         "completed": done,
-        "pending": len(statuses) - done - late,
+        "pending": len(statuses) - done - late - closed,
         "overdue": late,
         "checked": _iso(a.checked),
         "in_play": in_play(dataset, as_of),
+        "state": state,
+        "ended": None if ending is None else ending.date.isoformat(),
+        "ended_how": None if ending is None else ending.how,
+        "replaced_by": None if ending is None else ending.by,
+        "notes": None if later else a.notes,
     }
