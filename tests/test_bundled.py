@@ -87,6 +87,7 @@ def test_changes_in_june_1999_give_the_extension_and_the_completions(
     found = _json(invoke, "changes", "--since", "1999-06-09", "--until", "1999-06-21")
     assert [(c["date"], c["id"], c["kind"]) for c in found] == [
         ("1999-06-09", "kumanovo-1999", "signed"),
+        ("1999-06-09", "kumanovo-1999", "in-force"),  # on signing
         ("1999-06-10", "zone-3-initial", "completed"),
         ("1999-06-15", "zone-1", "revised"),
         ("1999-06-16", "zone-1", "completed"),

@@ -258,6 +258,8 @@ def test_changes_json_is_one_object_per_happening(
             "name": "Small accord",
             "kind": "signed",
             "detail": "1 handover agreed",
+            "agreement": "small-accord",
+            "sources": [],  # the agreement cites no source
         },
         {
             "date": "2021-03-08",
@@ -265,6 +267,8 @@ def test_changes_json_is_one_object_per_happening(
             "name": "Hill District",
             "kind": "revised",
             "detail": "deadline moved from 2021-03-10 to 2021-03-17: Snow on the pass",
+            "agreement": "small-accord",
+            "sources": ["https://example.org/snow"],  # the revision's own, not the handover's
         },
         {
             "date": "2021-03-16",
@@ -272,6 +276,8 @@ def test_changes_json_is_one_object_per_happening(
             "name": "Hill District",
             "kind": "completed",
             "detail": "completed on time by the revised deadline, 6 days after the original",
+            "agreement": "small-accord",
+            "sources": [],  # a schema 1 completion has no sources of its own
         },
     ]
     assert _ordered(got) == _ordered(expected)

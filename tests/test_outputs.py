@@ -136,10 +136,12 @@ def test_changes_on_an_agreement_with_a_missed_deadline(
         "csv",
     )
     assert result.stdout.splitlines() == [
-        "date,id,name,kind,detail",
-        "2021-03-01,test-accord,Test accord,signed,1 handover agreed",
-        "2021-03-10,hill,Hill District,due,deadline 2021-03-10",
-        "2021-03-11,hill,Hill District,missed,deadline 2021-03-10 passed without completion",
+        "date,id,name,kind,detail,agreement,sources",
+        "2021-03-01,test-accord,Test accord,signed,1 handover agreed,test-accord,",
+        "2021-03-10,hill,Hill District,due,deadline 2021-03-10; no completion recorded,"
+        "test-accord,",
+        "2021-03-11,hill,Hill District,missed,"
+        "deadline 2021-03-10 passed with no completion recorded,test-accord,",
     ]
 
 
@@ -204,8 +206,8 @@ def test_changes_detail_for_late_and_revised_completions(
         "json",
     )
     assert [(c["date"], c["kind"], c["detail"]) for c in json.loads(late.stdout)] == [
-        ("2021-03-10", "due", "deadline 2021-03-10"),
-        ("2021-03-11", "missed", "deadline 2021-03-10 passed without completion"),
+        ("2021-03-10", "due", "deadline 2021-03-10; no completion recorded"),
+        ("2021-03-11", "missed", "deadline 2021-03-10 passed with no completion recorded"),
         ("2021-03-12", "completed", "completed late, 2 days after the original deadline"),
     ]
     kalbajar = invoke(

@@ -245,3 +245,21 @@ def test_agreements_counts_and_state(
     (a,) = json.loads(result.stdout)
     keys = ("handovers", "completed", "pending", "overdue", "state", "ended", "ended_how")
     assert tuple(a[k] for k in keys) == expected
+
+
+def test_changes_list_each_event_with_its_own_sources(invoke: Callable[..., Any]) -> None:
+    """From 1 Feb to 31 Mar 2025 (README: changes), worked by hand from the file: each row
+    cites only its own event's sources; the computed rows cite none."""
+    result = invoke("--data", str(GAZA), "changes", "--since", "2025-02-01", "--until",
+                    "2025-03-31", "--format", "json")  # fmt: skip
+    got = [(c["date"], c["id"], c["kind"], c["sources"]) for c in json.loads(result.stdout)]
+    assert got == [
+        ("2025-02-01", "line", "unclear", []),
+        ("2025-02-09", "netzarim", "completed", ["https://example.org/netzarim-left"]),
+        ("2025-02-27", "philadelphi", "held", []),  # a publisher, no URL
+        ("2025-03-02", "philadelphi", "missed-start", []),
+        ("2025-03-09", "philadelphi", "due", []),
+        ("2025-03-10", "philadelphi", "missed", []),
+        ("2025-03-18", "gaza-test", "ended", ["https://example.org/collapse"]),
+        ("2025-03-19", "netzarim", "reversed", ["https://example.org/netzarim-retaken"]),
+    ]

@@ -526,3 +526,15 @@ def test_the_charts_source_count_leaves_out_sources_published_later(
         counts[day] = svg.read_text(encoding="utf-8")
     assert "1 sources cited" in counts["2021-03-10"]
     assert "2 sources cited" in counts["2021-03-25"]
+
+
+def test_a_time_zone_too_long_for_a_file_name_is_an_unknown_zone(tmp_path: Path) -> None:
+    """Found by the mutation test: ZoneInfo reads the name as a path, and a name over 255
+    bytes raised OSError (a traceback) instead of the unknown-zone message."""
+    from handover.errors import DataFileError
+    from handover.library import parse
+
+    text = MINIMAL_TWO.replace("  parties:", "  timezone: Asia/" + "B" * 300 + "\n  parties:")
+    with pytest.raises(DataFileError) as caught:
+        parse(text, "tz.yaml")
+    assert any("unknown time zone" in line for line in caught.value.lines)

@@ -94,7 +94,7 @@ def _check_timezone(value: str) -> str:
 
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ValueError(
             f"unknown time zone {value!r} (expected an IANA name such as Asia/Baku)"
         ) from None

@@ -440,7 +440,23 @@ def _days_late(r: Row) -> int:
 
 # --- what changed in a window (README: `changes`) ---------------------------------
 
-KINDS = ("signed", "revised", "due", "missed", "completed")
+# The kinds of change, in the order things happen within a day.
+KINDS = (
+    "signed",
+    "in-force",
+    "suspended",
+    "resumed",
+    "ended",
+    "revised",
+    "began",
+    "due",
+    "missed-start",
+    "missed",
+    "completed",
+    "reversed",
+    "held",
+    "unclear",
+)
 
 
 class ChangeFields(TypedDict):
@@ -449,13 +465,17 @@ class ChangeFields(TypedDict):
     name: str
     kind: str
     detail: str
+    agreement: str  # added with schema 3, at the end
+    sources: list[str]
 
 
 CHANGE_FIELDS: tuple[str, ...] = tuple(ChangeFields.__annotations__)
 
 
 class Change(NamedTuple):
-    """One happening: a row of `handover changes` (fields in CHANGE_FIELDS order)."""
+    """One happening: a row of `handover changes` (fields in CHANGE_FIELDS order). `links`
+    are the URLs of that happening's own sources (none for what the tool computes: due,
+    missed-start, missed)."""
 
     date: date
     id: str
@@ -463,7 +483,7 @@ class Change(NamedTuple):
     kind: str
     detail: str
     agreement: str = ""  # the agreement's id: with `id`, what the change is about
-    links: tuple[str, ...] = ()  # URLs of the sources it rests on, as known on its date
+    links: tuple[str, ...] = ()
 
     def fields(self) -> ChangeFields:
         return {
@@ -472,6 +492,8 @@ class Change(NamedTuple):
             "name": self.name,
             "kind": self.kind,
             "detail": self.detail,
+            "agreement": self.agreement,
+            "sources": list(self.links),
         }
 
 
@@ -479,82 +501,99 @@ def _urls(sources: Iterable[Source], on: date) -> tuple[str, ...]:
     return tuple(s.url for s in visible(sources, on) if s.url)
 
 
-def _handover_changes(handover: Handover, agreement: Agreement) -> Iterable[Change]:
+def _completion(h: Handover, agreement: Agreement, day: date) -> str:
+    done = row(h, agreement, day)
+    days_after = done.delay_days or 0
+    if not done.on_time:
+        return f"completed late, {plural(days_after, 'day')} after the original deadline"
+    if days_after > 0:
+        return (
+            "completed on time by the revised deadline, "
+            f"{plural(days_after, 'day')} after the original"
+        )
+    return "completed on time"
+
+
+def _handover_changes(handover: Handover, agreement: Agreement, until: date) -> Iterable[Change]:
     h = handover
     a = agreement.id
+
+    def change(day: date, kind: str, detail: str, sources: Iterable[Source] = ()) -> Change:
+        return Change(day, h.id, h.name, kind, detail, a, _urls(sources, until))
+
     original = original_deadline(h, agreement)
-    previous = original
-    for revision in h.revisions:
-        yield Change(
-            revision.announced,
-            h.id,
-            h.name,
-            "revised",
-            f"deadline moved from {previous.isoformat()} to {revision.deadline.isoformat()}: "
-            f"{revision.reason}",
-            a,
-            _urls(revision.sources, revision.announced),
-        )
-        previous = revision.deadline
-    for candidate in sorted({original, *(r.deadline for r in h.revisions)}):
+    previous: date | None = original
+    for e in happenings(h):
+        note = f": {e.note}" if e.note else ""
+        if e.kind == "postponed":
+            moved = (
+                "deadline postponed with no new date"
+                if e.deadline is None
+                else (
+                    f"deadline moved from {_iso(previous) or 'no date'} to {e.deadline.isoformat()}"
+                )
+            )
+            yield change(e.date, "revised", f"{moved}: {e.reason}", e.sources)
+            previous = e.deadline
+        elif e.kind == "completed":
+            yield change(e.date, "completed", _completion(h, agreement, e.date) + note, e.sources)
+        else:
+            words = {
+                "began": "the handover began",
+                "reversed": "taken back after its completion",
+                "held": "reported not done on that day",
+                "unclear": "from this day, the sources cannot tell whether it was done",
+            }[e.kind]
+            yield change(e.date, e.kind, words + note, e.sources)
+    dated = {original, *(e.deadline for e in happenings(h) if e.deadline is not None)}
+    for candidate in sorted(dated):
         on_the_day = row(h, agreement, candidate)
         if on_the_day.status is Status.DUE and on_the_day.deadline == candidate:
-            yield Change(
-                candidate,
-                h.id,
-                h.name,
-                "due",
-                f"deadline {candidate.isoformat()}",
-                a,
-                _urls(h.sources, candidate),
+            yield change(
+                candidate, "due", f"deadline {candidate.isoformat()}; no completion recorded"
             )
         after = row(h, agreement, candidate + timedelta(days=1))
         if after.status is Status.OVERDUE and after.deadline == candidate:
-            yield Change(
+            yield change(
                 candidate + timedelta(days=1),
-                h.id,
-                h.name,
                 "missed",
-                f"deadline {candidate.isoformat()} passed without completion",
-                a,
-                _urls(h.sources, candidate + timedelta(days=1)),
+                f"deadline {candidate.isoformat()} passed with no completion recorded",
             )
-    if h.completed is not None:
-        done = row(h, agreement, h.completed)
-        days_after = done.delay_days or 0
-        if not done.on_time:
-            detail = f"completed late, {plural(days_after, 'day')} after the original deadline"
-        elif days_after > 0:
-            detail = (
-                "completed on time by the revised deadline, "
-                f"{plural(days_after, 'day')} after the original"
+    begin_by = _rule_or_date(h.begin_by, agreement)
+    if begin_by is not None:
+        day = begin_by + timedelta(days=1)
+        if row(h, agreement, day).status is Status.LATE_START:
+            yield change(
+                day, "missed-start", f"to begin by {begin_by.isoformat()}; no start recorded"
             )
-        else:
-            detail = "completed on time"
-        yield Change(
-            h.completed, h.id, h.name, "completed", detail, a, _urls(h.sources, h.completed)
-        )
+
+
+def _agreement_changes(dataset: Dataset, until: date) -> Iterable[Change]:
+    a = dataset.agreement
+    # On the signing day, the handovers agreed by then (not those agreed later, or whose
+    # obligation starts at a later entry into force).
+    agreed = sum(agreed_on(h, a) <= a.signed for h in dataset.handovers)
+    own = _urls(a.sources, until)
+    yield Change(
+        a.signed, a.id, a.title, "signed", f"{plural(agreed, 'handover')} agreed", a.id, own
+    )
+    if a.in_force is not None:
+        yield Change(a.in_force, a.id, a.title, "in-force", "entered into force", a.id, own)
+    for e in a.events:
+        detail = {
+            "suspended": "suspended",
+            "resumed": "resumed",
+            "ended": f"ended ({e.how})" + (f", replaced by {e.by}" if e.by else ""),
+        }[e.kind] + (f": {e.note}" if e.note else "")
+        yield Change(e.date, a.id, a.title, e.kind, detail, a.id, _urls(e.sources, until))
 
 
 def changes(dataset: Dataset, since: date, until: date) -> list[Change]:
-    """What happened between `since` and `until` (both included), oldest first."""
-    agreement = dataset.agreement
-    # On the signing day, the handovers agreed by then (not those agreed later, or whose
-    # obligation starts at a later entry into force).
-    agreed = sum(agreed_on(h, agreement) <= agreement.signed for h in dataset.handovers)
-    found: list[Change] = [
-        Change(
-            agreement.signed,
-            agreement.id,
-            agreement.title,
-            "signed",
-            f"{plural(agreed, 'handover')} agreed",
-            agreement.id,
-            _urls(agreement.sources, agreement.signed),
-        )
-    ]
+    """What happened between `since` and `until` (both included), oldest first; each change
+    cites its own sources published by `until`."""
+    found = list(_agreement_changes(dataset, until))
     for handover in dataset.handovers:
-        found.extend(_handover_changes(handover, agreement))
+        found.extend(_handover_changes(handover, dataset.agreement, until))
     window = [c for c in found if since <= c.date <= until]
     window.sort(key=change_order)
     return window

@@ -55,7 +55,10 @@ def chunks(view: Listing | Export | ChangeLog | AgreementList) -> Iterator[str]:
     if isinstance(view, AgreementList):
         return pieces(view.agreements, AGREEMENT_FIELDS)
     if isinstance(view, ChangeLog):
-        return pieces((c.fields() for c in view.changes), CHANGE_FIELDS)
+        # a change's sources: its URLs, space-separated (a URL holds no space)
+        return pieces(
+            ({**c.fields(), "sources": " ".join(c.links)} for c in view.changes), CHANGE_FIELDS
+        )
     return pieces((r.fields() for r in view.rows), FIELDS)  # status and export alike
 
 
