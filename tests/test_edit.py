@@ -396,7 +396,7 @@ def test_valid_edit_sequences_leave_a_valid_file(
             change = postpone(hid, to, announced, f"reason {announced}", SourceArgs())
         else:
             hid, on = args
-            change = complete(hid, on, SourceArgs(url=f"https://example.org/{hid}"), None)
+            change = complete(hid, on, SourceArgs((f"https://example.org/{hid}",)), None)
         plan(path, change).write()
     dataset = load(path)
     assert "# a comment at the top" in path.read_text(encoding="utf-8")

@@ -34,28 +34,47 @@ from ruamel.yaml.tokens import CommentToken
 from handover.atomic import target_of, write_atomic
 from handover.errors import DataFileError, EditError
 from handover.library import parse
-from handover.models import Dataset, Handover, Revision
+from handover.models import Agreement, Dataset, Handover, Revision
 from handover.problems import keys_of
 from handover.reading import decode, read_bytes, scalar
 from handover.timeline import original_deadline
 
 # The order of keys in the models (the data file's documented order): new keys go where they belong.
 HANDOVER_KEYS = tuple(keys_of(Handover))
+AGREEMENT_KEYS = tuple(keys_of(Agreement))
 REVISION_KEYS = tuple(keys_of(Revision))
 
 
 @dataclass(frozen=True)
 class SourceArgs:
-    url: str | None = None
-    publisher: str | None = None
+    """The sources given on the command line: URLs (--source, repeatable), and for a single
+    source its publisher, title and publication date (a day, `YYYY-MM` or `YYYY`)."""
 
-    def mapping(self) -> Any:
+    urls: tuple[str, ...] = ()
+    publisher: str | None = None
+    title: str | None = None
+    published: date | str | None = None
+
+    def mappings(self, day: date) -> list[Any]:
+        """The sources as the file writes them, each dated (by default the day of what it
+        reports: a source written by record is never shown before its event)."""
+        if len(self.urls) > 1:
+            return [self._one(None, None, url, day) for url in dict.fromkeys(self.urls)]
+        if not (self.urls or self.publisher or self.title):
+            return []
+        return [self._one(self.publisher, self.title, self.urls[0] if self.urls else None, day)]
+
+    def _one(self, publisher: str | None, title: str | None, url: str | None, day: date) -> Any:
         source = CommentedMap()
-        if self.publisher:
-            source["publisher"] = _text(self.publisher)
-        if self.url:
-            source["url"] = _text(self.url)
-        return source if source else None
+        if publisher:
+            source["publisher"] = _text(publisher)
+        if title:
+            source["title"] = _text(title)
+        if url:
+            source["url"] = _text(url)
+        when = self.published or day
+        source["published"] = _day(when) if isinstance(when, date) else _text(when)
+        return source
 
 
 @dataclass(frozen=True)
@@ -320,14 +339,18 @@ def _handover(document: Any, hid: str) -> Any:
     raise EditError(f"no handover with id {hid!r} in the file")  # pragma: no cover
 
 
-def _add_source(mapping: Any, source: SourceArgs, order: Sequence[str] = HANDOVER_KEYS) -> None:
-    entry = source.mapping()
-    if entry is None:
-        return
-    if "sources" in mapping and isinstance(mapping["sources"], list):
-        _append(mapping["sources"], entry)
-    else:
-        _put(mapping, "sources", CommentedSeq([entry]), order)
+def _add_source(
+    mapping: Any, source: SourceArgs, day: date, order: Sequence[str] = HANDOVER_KEYS
+) -> None:
+    """The sources given, after those the mapping has (a URL it cites already: not again)."""
+    cited = {s.get("url") for s in mapping.get("sources") or [] if hasattr(s, "get")}
+    for entry in source.mappings(day):
+        if entry.get("url") is not None and entry.get("url") in cited:
+            continue
+        if "sources" in mapping and isinstance(mapping["sources"], list):
+            _append(mapping["sources"], entry)
+        else:
+            _put(mapping, "sources", CommentedSeq([entry]), order)
 
 
 def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Change:
@@ -342,7 +365,7 @@ def complete(hid: str, on: date, source: SourceArgs, note: str | None) -> Change
         if note:
             old = handover.get("notes")
             _put(handover, "notes", _longer(old, note) if old else _text(note))
-        _add_source(handover, source)
+        _add_source(handover, source, on)
 
     return change
 
@@ -366,7 +389,7 @@ def postpone(hid: str, to: date, announced: date, reason: str, source: SourceArg
         revision["announced"] = _day(announced)
         revision["deadline"] = _day(to)
         revision["reason"] = _text(reason)
-        _add_source(revision, source, REVISION_KEYS)
+        _add_source(revision, source, announced, REVISION_KEYS)
         revisions = handover.get("revisions")
         if isinstance(revisions, list):
             _append(revisions, revision)
@@ -388,7 +411,8 @@ class NewHandover:
 
 
 def add(new: NewHandover, source: SourceArgs) -> Change:
-    def change(document: Any, _dataset: Dataset) -> None:
+    def change(document: Any, dataset: Dataset) -> None:
+        agreed = dataset.agreement.in_force or dataset.agreement.signed
         handover = CommentedMap()
         handover["id"] = new.id
         handover["name"] = _text(new.name)
@@ -401,7 +425,7 @@ def add(new: NewHandover, source: SourceArgs) -> Change:
         if new.provision:
             handover["provision"] = _text(new.provision)
         handover["deadline"] = _day(new.deadline)
-        _add_source(handover, source)
+        _add_source(handover, source, agreed)
         handovers = document.get("handovers")
         if isinstance(handovers, CommentedSeq):
             if not handovers:
@@ -411,6 +435,79 @@ def add(new: NewHandover, source: SourceArgs) -> Change:
             document["handovers"] = CommentedSeq([handover])
 
     return change
+
+
+# --- schema 3: one event per verb -------------------------------------------------------
+
+EVENT_KEYS = ("date", "kind", "deadline", "reason", "how", "by", "note", "sources")
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event as record writes it (schema 3); `handover` is None for the agreement's."""
+
+    handover: str | None
+    day: date
+    kind: str
+    deadline: date | None = None
+    reason: str | None = None
+    how: str | None = None
+    by: str | None = None
+    note: str | None = None
+
+
+def add_event(new: NewEvent, source: SourceArgs, said: Callable[[str], None]) -> Change:
+    """The event, after every event dated on or before it; and when the file's `checked` is
+    before the event's day, `checked` moves up to it (whoever records news dated D has read
+    the news up to D), which `said` is told."""
+
+    def change(document: Any, _dataset: Dataset) -> None:
+        agreement = document["agreement"]
+        target = agreement if new.handover is None else _handover(document, new.handover)
+        event = CommentedMap()
+        event["date"] = _day(new.day)
+        event["kind"] = new.kind
+        if new.kind == "postponed" and new.deadline is not None:
+            event["deadline"] = _day(new.deadline)
+        for key, value in (("reason", new.reason), ("how", new.how), ("by", new.by)):
+            if value is not None:
+                event[key] = _text(value) if key == "reason" else value
+        if new.note is not None:
+            event["note"] = _text(new.note)
+        sources = source.mappings(new.day)
+        if sources:
+            event["sources"] = CommentedSeq(sources)
+        events = target.get("events")
+        if not isinstance(events, CommentedSeq):
+            events = CommentedSeq()
+            _put(target, "events", events, HANDOVER_KEYS if new.handover else AGREEMENT_KEYS)
+        position = sum(1 for e in events if _as_date(e.get("date")) <= new.day)
+        events.insert(position, event)
+        if agreement.get("checked") is not None and _as_date(agreement["checked"]) < new.day:
+            agreement["checked"] = _day(new.day)
+            said(f"checked moved to {new.day.isoformat()}, the day of the news recorded")
+
+    return change
+
+
+def set_checked(day: date) -> Change:
+    """`checked`: "I checked the news up to this day"; not before the file's last event."""
+
+    def change(document: Any, dataset: Dataset) -> None:
+        a = dataset.agreement
+        last = max(
+            [e.date for e in a.events] + [e.date for h in dataset.handovers for e in h.events],
+            default=None,
+        )
+        if last is not None and day < last:
+            raise EditError(f"{a.id}: checked {day} would be before the file's last event ({last})")
+        _put(document["agreement"], "checked", _day(day), AGREEMENT_KEYS)
+
+    return change
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 # --- migrate: a schema 1 or 2 file rewritten as schema 3 ----------------------------------

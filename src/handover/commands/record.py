@@ -1,8 +1,11 @@
-"""record complete|postpone|add: put news into the data file."""
+"""record: put news into the data file (README: record). On a schema 3 file each verb writes
+one event; on a schema 1 or 2 file, what that schema can say is written in its own words,
+and anything else asks for `handover migrate FILE` first."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,13 +20,16 @@ from handover.dates import DateSpec, today_in
 from handover.edit import (
     LOCK_WAIT,
     Change,
+    NewEvent,
     NewHandover,
     SourceArgs,
     add,
+    add_event,
     complete,
     locked,
     plan,
     postpone,
+    set_checked,
 )
 from handover.errors import UsageError
 from handover.library import installed_data
@@ -106,47 +112,109 @@ def wait_option(command: F) -> F:
     )(command)
 
 
+SOURCES = "handover.sources"
+_PERIOD = re.compile(r"[0-9]{4}(-[0-9]{2})?")
+
+
+def _set_source(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    ctx.meta.setdefault(SOURCES, {})[param.name] = value
+
+
+def _published(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """--published: a day (any way --date takes one), a month `2025-02` or a year `2025`."""
+    if value is None:
+        return _set_source(ctx, param, None)
+    if _PERIOD.fullmatch(value):
+        return _set_source(ctx, param, value)
+    return _set_source(ctx, param, DateParam().convert(value, param, ctx))
+
+
 def source_options(command: F) -> F:
-    command = click.option("--publisher", metavar="TEXT", help="Who reported it.")(command)
-    return click.option("--source", metavar="URL", help="Where it was reported.")(command)
+    """SOURCE: --source URL (repeatable), and for a single source --publisher, --title and
+    --published (a day, YYYY-MM or YYYY; default the day of the news)."""
+    for option in (
+        click.option("--published", metavar="DATE", expose_value=False, callback=_published,
+                     help="When the source was published (default: the day of the news)."),
+        click.option("--title", metavar="TEXT", expose_value=False, callback=_set_source,
+                     help="The source's title."),
+        click.option("--publisher", metavar="TEXT", expose_value=False, callback=_set_source,
+                     help="Who reported it."),
+        click.option("--source", "source", multiple=True, metavar="URL", expose_value=False,
+                     callback=_set_source, help="Where it was reported (repeatable)."),
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def _sources(app: App, today: date) -> SourceArgs:
+    given = click.get_current_context().meta.get(SOURCES, {})
+    urls = tuple(given.get("source") or ())
+    described = {k: given.get(k) for k in ("publisher", "title", "published")}
+    if len(urls) > 1 and any(v is not None for v in described.values()):
+        raise UsageError(
+            "--publisher, --title and --published describe a single --source; "
+            "with several, give them one command each"
+        )
+    published = described["published"]
+    if published is not None:
+        spec = published if isinstance(published, str) else app.as_of(published)
+        if isinstance(spec, date) and spec > today:
+            raise UsageError(f"--published {spec} is in the future (today is {today})")
+        published = spec
+    return SourceArgs(urls, described["publisher"], described["title"], published)
 
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing."
 )
+on_option = click.option(
+    "--on", "on", type=DateParam(), required=True, metavar="DATE", help="The day it happened."
+)
+note_option = click.option("--note", metavar="TEXT", help="What the news says, in a sentence.")
+
+
+def _needs_three(dataset: Dataset, what: str) -> None:
+    if dataset.schema_ != 3:
+        raise UsageError(
+            f"{what} needs a schema 3 data file (this one is schema {dataset.schema_}); "
+            "run handover migrate FILE first"
+        )
+
+
+def _event(app: App, path: Path, dataset: Dataset, new: NewEvent, dry_run: bool) -> None:
+    _needs_three(dataset, f"record {new.kind}")
+    source = _sources(app, today_in(dataset.agreement.timezone))
+    _apply(path, add_event(new, source, note), dry_run)
 
 
 @record.command("complete")
 @click.argument("name", shell_complete=complete_names)
-@click.option("--on", "on", type=DateParam(), required=True, metavar="DATE", help="Completed on.")
+@on_option
 @source_options
-@click.option("--note", metavar="TEXT", help="A sentence to add to the notes.")
+@note_option
 @dry_run_option
 @wait_option
 @data_option
 @pass_app
-def record_complete(
-    app: App,
-    name: str,
-    on: DateSpec,
-    source: str | None,
-    publisher: str | None,
-    note: str | None,
-    dry_run: bool,
-) -> None:
+def record_complete(app: App, name: str, on: DateSpec, note: str | None, dry_run: bool) -> None:
     """Record that the handover NAME was completed."""
-
     dataset, handover, path = _target(app, name)
     day = _not_future(dataset, "--on", app.as_of(on))
-    _apply(path, complete(handover.id, day, SourceArgs(source, publisher), note), dry_run)
+    if dataset.schema_ == 3:
+        _event(app, path, dataset, NewEvent(handover.id, day, "completed", note=note), dry_run)
+        return
+    source = _sources(app, today_in(dataset.agreement.timezone))
+    _apply(path, complete(handover.id, day, source, note), dry_run)
 
 
 @record.command("postpone")
 @click.argument("name", shell_complete=complete_names)
-@click.option("--to", "to", type=DateParam(), required=True, metavar="DATE", help="New deadline.")
+@click.option("--to", "to", type=DateParam(), metavar="DATE", help="New deadline.")
+@click.option("--no-date", is_flag=True, help="Postponed with no new date.")
 @click.option("--announced", type=DateParam(), required=True, metavar="DATE", help="Announced on.")
 @click.option("--reason", required=True, metavar="TEXT", help="Why, as reported.")
 @source_options
+@note_option
 @dry_run_option
 @wait_option
 @data_option
@@ -154,20 +222,129 @@ def record_complete(
 def record_postpone(
     app: App,
     name: str,
-    to: DateSpec,
+    to: DateSpec | None,
+    no_date: bool,
     announced: DateSpec,
     reason: str,
-    source: str | None,
-    publisher: str | None,
+    note: str | None,
     dry_run: bool,
 ) -> None:
-    """Record that the deadline of NAME moved."""
-
+    """Record that the deadline of NAME moved (or was postponed with no new date)."""
+    if (to is None) == (not no_date):
+        raise UsageError("record postpone needs one of --to DATE and --no-date")
     dataset, handover, path = _target(app, name)
     when = _not_future(dataset, "--announced", app.as_of(announced))
+    deadline = None if to is None else app.as_of(to)
+    if dataset.schema_ == 3:
+        new = NewEvent(handover.id, when, "postponed", deadline, reason, note=note)
+        _event(app, path, dataset, new, dry_run)
+        return
+    if deadline is None or note is not None:
+        _needs_three(dataset, "a postponement with no new date or a note")
+    assert deadline is not None
     # Whether the new deadline is later is checked under the lock, on the file as it is then.
-    change = postpone(handover.id, app.as_of(to), when, reason, SourceArgs(source, publisher))
-    _apply(path, change, dry_run)
+    source = _sources(app, today_in(dataset.agreement.timezone))
+    _apply(path, postpone(handover.id, deadline, when, reason, source), dry_run)
+
+
+def _handover_verb(kind: str, doc: str) -> None:
+    @record.command(kind, help=doc)
+    @click.argument("name", shell_complete=complete_names)
+    @on_option
+    @source_options
+    @note_option
+    @dry_run_option
+    @wait_option
+    @data_option
+    @pass_app
+    def verb(app: App, name: str, on: DateSpec, note: str | None, dry_run: bool) -> None:
+        dataset, handover, path = _target(app, name)
+        day = _not_future(dataset, "--on", app.as_of(on))
+        written = {"begin": "began", "reverse": "reversed"}.get(kind, kind)
+        _event(app, path, dataset, NewEvent(handover.id, day, written, note=note), dry_run)
+
+
+_handover_verb("begin", "Record that the handover NAME began (schema 3).")
+_handover_verb("reverse", "Record that NAME was taken back after its completion (schema 3).")
+_handover_verb("held", "Record a report that NAME was not done on that day (schema 3).")
+_handover_verb("unclear", "Record that, from that day, no source can tell about NAME (schema 3).")
+
+
+def _agreement(app: App, agreement_id: str) -> tuple[Dataset, Path]:
+    _users_own(app)
+    entry = app.library().entry(agreement_id)
+    _users_own(app, entry.path)
+    return entry.dataset, entry.path
+
+
+def _agreement_verb(kind: str, written: str, doc: str) -> None:
+    @record.command(kind, help=doc)
+    @click.argument("agreement_id", metavar="AGREEMENT")
+    @on_option
+    @source_options
+    @note_option
+    @dry_run_option
+    @wait_option
+    @data_option
+    @pass_app
+    def verb(app: App, agreement_id: str, on: DateSpec, note: str | None, dry_run: bool) -> None:
+        dataset, path = _agreement(app, agreement_id)
+        day = _not_future(dataset, "--on", app.as_of(on))
+        _event(app, path, dataset, NewEvent(None, day, written, note=note), dry_run)
+
+
+_agreement_verb("suspend", "suspended", "Record that the AGREEMENT was suspended (schema 3).")
+_agreement_verb("resume", "resumed", "Record that the AGREEMENT was resumed (schema 3).")
+
+
+@record.command("end")
+@click.argument("agreement_id", metavar="AGREEMENT")
+@on_option
+@click.option(
+    "--how",
+    type=click.Choice(["lapsed", "collapsed", "superseded", "terminated", "fulfilled"]),
+    required=True,
+    help="How it ended.",
+)
+@click.option("--by", "by", metavar="ID", help="The agreement that replaced it (superseded).")
+@source_options
+@note_option
+@dry_run_option
+@wait_option
+@data_option
+@pass_app
+def record_end(
+    app: App,
+    agreement_id: str,
+    on: DateSpec,
+    how: str,
+    by: str | None,
+    note: str | None,
+    dry_run: bool,
+) -> None:
+    """Record that the AGREEMENT ended (schema 3)."""
+    if by is not None and how != "superseded":
+        raise UsageError("--by names the agreement that replaced this one: --how superseded")
+    dataset, path = _agreement(app, agreement_id)
+    day = _not_future(dataset, "--on", app.as_of(on))
+    new = NewEvent(None, day, "ended", how=how, by=by, note=note)
+    _event(app, path, dataset, new, dry_run)
+
+
+@record.command("checked")
+@click.argument("agreement_id", metavar="AGREEMENT")
+@on_option
+@dry_run_option
+@wait_option
+@data_option
+@pass_app
+def record_checked(app: App, agreement_id: str, on: DateSpec, dry_run: bool) -> None:
+    """Record that the news about AGREEMENT was checked up to a day (schemas 2 and 3)."""
+    dataset, path = _agreement(app, agreement_id)
+    if dataset.schema_ == 1:
+        raise UsageError("checked needs schema 2 or 3 (this file says 1); set schema: 2")
+    day = _not_future(dataset, "--on", app.as_of(on))
+    _apply(path, set_checked(day), dry_run)
 
 
 @record.command("add")
@@ -196,8 +373,6 @@ def record_add(
     deadline: DateSpec,
     aliases: tuple[str, ...],
     provision: str | None,
-    source: str | None,
-    publisher: str | None,
     dry_run: bool,
 ) -> None:
     """Add a new handover with the id ID."""
@@ -209,4 +384,8 @@ def record_add(
     path = library.entry(agreement_id or library.entries[0].id).path
     _users_own(app, path)
     new = NewHandover(handover_id, name, from_, to, app.as_of(deadline), tuple(aliases), provision)
-    _apply(path, add(new, SourceArgs(source, publisher)), dry_run)
+    source = _sources(
+        app,
+        today_in(library.entry(agreement_id or library.entries[0].id).dataset.agreement.timezone),
+    )
+    _apply(path, add(new, source), dry_run)
