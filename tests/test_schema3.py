@@ -263,3 +263,48 @@ def test_changes_list_each_event_with_its_own_sources(invoke: Callable[..., Any]
         ("2025-03-18", "gaza-test", "ended", ["https://example.org/collapse"]),
         ("2025-03-19", "netzarim", "reversed", ["https://example.org/netzarim-retaken"]),
     ]
+
+
+def test_status_filters_by_status_over_every_agreement(invoke: Callable[..., Any]) -> None:
+    """--status covers every agreement that exists on the date (as --all), and keeps the
+    handovers with the statuses listed: on 1 Mar 2025 in this file, the pending ones are
+    Philadelphi alone (Rashid and Netzarim completed, the line unclear)."""
+    result = invoke("--data", str(GAZA), "status", "--date", "2025-03-01", "--status",
+                    "pending,late-start", "--format", "json")  # fmt: skip
+    assert [r["id"] for r in json.loads(result.stdout)] == ["philadelphi"]
+    both = invoke("--data", str(GAZA), "export", "--date", "2025-03-20", "--status",
+                  "lapsed,reversed", "--format", "json")  # fmt: skip
+    assert [r["id"] for r in json.loads(both.stdout)] == ["netzarim", "philadelphi", "line"]
+    quiet = invoke("--data", str(GAZA), "status", "--date", "2025-03-10", "--status",
+                   "completed", "--fail-if-overdue")  # fmt: skip
+    assert quiet.exit_code == 0  # Philadelphi is overdue, but not listed
+    wrong = invoke("--data", str(GAZA), "status", "--status", "late")
+    assert wrong.exit_code == 2 and "late is not a status" in wrong.stderr
+
+
+def test_show_an_agreement(invoke: Callable[..., Any]) -> None:
+    """show AGREEMENT: its agreements row, with `handovers` the list of their rows (the
+    design names both so), then time zone, events and sources as of the date."""
+    result = invoke("--data", str(GAZA), "show", "gaza-test", "--date", "2025-03-20",
+                    "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert list(shown)[:5] == ["id", "title", "signed", "in_force", "parties"]
+    assert [h["id"] for h in shown["handovers"]] == ["netzarim", "philadelphi", "line", "rashid"]
+    assert (shown["state"], shown["ended"], shown["ended_how"]) == (
+        "ended",
+        "2025-03-18",
+        "collapsed",
+    )
+    assert shown["timezone"] == "UTC"
+    assert [(e["date"], e["kind"], e["how"]) for e in shown["events"]] == [
+        ("2025-03-18", "ended", "collapsed")
+    ]
+    before = json.loads(
+        invoke(
+            "--data", str(GAZA), "show", "gaza-test", "--date", "2025-03-01", "--format", "json"
+        ).stdout
+    )
+    assert before["events"] == [] and before["state"] == "in-force"
+    table = invoke("--data", str(GAZA), "show", "gaza-test", "--date", "2025-03-20")
+    assert "ended (collapsed) on 18 Mar 2025" in table.stdout

@@ -37,7 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "query",
         "Deadlines that moved, overdue handovers and late completions, largest slip first.",
     ),
-    "show": ("query", "Everything about one handover as of a date, with its sources."),
+    "show": (
+        "query",
+        "Everything about one handover (or one AGREEMENT) as of a date, with its sources.",
+    ),
     "agreements": (
         "query",
         "Every agreement that exists on a date: its handovers, and whether it is in play.",

@@ -191,3 +191,32 @@ def all_option(command: F) -> F:
         is_flag=True,
         help="Every agreement that exists on the date, not only those in play.",
     )(command)
+
+
+def _statuses(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> frozenset[str] | None:
+    if value is None:
+        return None
+    from handover.timeline import Status
+
+    valid = [str(s) for s in Status]
+    words = [w.strip() for w in value.split(",") if w.strip()]
+    unknown = [w for w in words if w not in valid]
+    if unknown or not words:
+        raise click.BadParameter(
+            f"{', '.join(unknown) or 'nothing'} is not a status; the statuses are "
+            + ", ".join(valid)
+        )
+    return frozenset(words)
+
+
+def status_option(command: F) -> F:
+    """--status S[,S...]: only the handovers whose status (as of the date) is one of these."""
+    return click.option(
+        "--status",
+        "statuses",
+        metavar="S[,S...]",
+        callback=_statuses,
+        help="Only handovers with one of these statuses (pending, overdue, lapsed, ...).",
+    )(command)

@@ -15,6 +15,7 @@ from handover.commands.options import (
     date_option,
     format_option,
     output_option,
+    status_option,
 )
 from handover.commands.streams import emit_view, write_out
 from handover.dates import DateSpec
@@ -27,6 +28,7 @@ from handover.timeline import changes as changes_in
 @date_option
 @agreement_option
 @all_option
+@status_option
 @format_option(Export, default="csv")
 @output_option("--output", "output", help="Write to FILE (atomically), not stdout; - is stdout.")
 @data_option
@@ -36,6 +38,7 @@ def export(
     when: DateSpec | None,
     picked: tuple[str, ...],
     show_all: bool,
+    statuses: frozenset[str] | None,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -45,7 +48,8 @@ def export(
     datasets = app.existing(as_of, picked, show_all)
     heading = app.headline("Handovers", as_of, datasets)
     agreements = [d.agreement for d in datasets]
-    view = Export(heading, rows_of(datasets, as_of), agreements, app.staleness(as_of, datasets))
+    listed = [r for r in rows_of(datasets, as_of) if statuses is None or str(r.status) in statuses]
+    view = Export(heading, listed, agreements, app.staleness(as_of, datasets))
     emit_view(fmt, view, output)
 
 

@@ -14,11 +14,12 @@ from handover.commands.options import (
     data_option,
     date_option,
     format_option,
+    status_option,
 )
 from handover.commands.streams import emit_view, note
 from handover.dates import DateSpec
 from handover.errors import EXIT_OVERDUE
-from handover.output.views import AgreementList, Detail, Listing
+from handover.output.views import AgreementDetail, AgreementList, Detail, Listing
 from handover.plural import plural
 from handover.timeline import Row, Status, agreement_fields, row, rows, rows_of
 from handover.timeline import delays as delayed
@@ -30,6 +31,7 @@ from handover.timeline import upcoming as upcoming_rows
 @date_option
 @agreement_option
 @all_option
+@status_option
 @format_option(Listing)
 @click.option("--fail-if-overdue", is_flag=True, help="Exit with code 3 if any is overdue.")
 @data_option
@@ -42,6 +44,7 @@ def status(
     when: DateSpec | None,
     picked: tuple[str, ...],
     show_all: bool,
+    statuses: frozenset[str] | None,
     fmt: str,
     fail_if_overdue: bool,
 ) -> None:
@@ -56,7 +59,8 @@ def status(
         entries = [e for e in app.library().entries if e.id in named]
         wanted = named
     else:
-        entries, more = app.covered_entries(as_of, picked, show_all)
+        # with --status, every agreement that exists on the date (as --all), unless picked
+        entries, more = app.covered_entries(as_of, picked, show_all or statuses is not None)
     overdue: list[str] = []
 
     def made() -> Iterator[Row]:
@@ -65,6 +69,8 @@ def status(
         for dataset in app.library().stream(entries):
             only = None if wanted is None else wanted[dataset.agreement.id]
             for found in rows(dataset, as_of, only):
+                if statuses is not None and str(found.status) not in statuses:
+                    continue
                 if found.status is Status.OVERDUE:
                     overdue.append(found.handover.id)
                 yield found
@@ -131,12 +137,24 @@ def delays(
 @click.command()
 @click.argument("name", shell_complete=complete_names)
 @date_option
-@format_option(Detail)
+@format_option(Detail)  # (an AGREEMENT: the same formats)
 @data_option
 @pass_app
 def show(app: App, name: str, when: DateSpec | None, fmt: str) -> None:
-    """Everything about one handover as of a date, with its sources."""
+    """Everything about one handover (or one AGREEMENT) as of a date, with its sources."""
     as_of = app.as_of(when)
+    library = app.library()
+    if name in {e.id for e in library.entries}:  # an agreement id wins over a handover name
+        dataset = library.entry(name).dataset
+        view = AgreementDetail(
+            agreement_fields(dataset, as_of),
+            dataset.agreement,
+            rows(dataset, as_of),
+            as_of,
+            app.staleness(as_of, [dataset]),
+        )
+        emit_view(fmt, view)
+        return
     ((entry, hid),) = app.resolve([name])
     dataset = entry.dataset
     handover = next(h for h in dataset.handovers if h.id == hid)

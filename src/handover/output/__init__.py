@@ -39,14 +39,26 @@ class Format(NamedTuple):
 
 FORMATS: dict[str, Format] = {
     "table": Format(
-        "table", frozenset({"Listing", "ChangeLog", "Detail", "AgreementList"}), for_people=True
+        "table",
+        frozenset({"Listing", "ChangeLog", "Detail", "AgreementDetail", "AgreementList"}),
+        for_people=True,
     ),
     "csv": Format(
         "csv", frozenset({"Listing", "Export", "ChangeLog", "AgreementList"}), streams=True
     ),
     "json": Format(
         "json",
-        frozenset({"Listing", "Export", "ChangeLog", "Detail", "AgreementList", "Document"}),
+        frozenset(
+            {
+                "Listing",
+                "Export",
+                "ChangeLog",
+                "Detail",
+                "AgreementDetail",
+                "AgreementList",
+                "Document",
+            }
+        ),
         streams=True,
     ),
     "ics": Format("ics", frozenset({"Export"})),

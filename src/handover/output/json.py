@@ -7,7 +7,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from handover.models import Source
-from handover.output.views import AgreementList, ChangeLog, Detail, Document, Export, Listing
+from handover.output.views import (
+    AgreementDetail,
+    AgreementList,
+    ChangeLog,
+    Detail,
+    Export,
+    Listing,
+    View,
+)
 from handover.timeline import happenings, visible
 
 
@@ -47,11 +55,35 @@ def detail(view: Detail) -> dict[str, Any]:
     }
 
 
+def agreement_detail(view: AgreementDetail) -> dict[str, Any]:
+    """show AGREEMENT: its `agreements` row, then its time zone, events, sources and its
+    handovers' rows, as of the date."""
+    a, day = view.agreement, view.as_of
+    return {
+        **view.fields,
+        "timezone": a.timezone,
+        "events": [
+            {
+                "date": e.date.isoformat(),
+                "kind": e.kind,
+                "how": e.how,
+                "by": e.by,
+                "note": e.note,
+                "sources": _sources(visible(e.sources, day)),
+            }
+            for e in a.events
+            if e.date <= day
+        ],
+        "sources": _sources(visible(a.sources, day)),
+        "handovers": [r.fields() for r in view.rows],
+    }
+
+
 def _sources(sources: Iterable[Source]) -> list[dict[str, Any]]:
     return [source.model_dump(mode="json") for source in sources]
 
 
-def chunks(view: Listing | Export | ChangeLog | Detail | AgreementList | Document) -> Iterator[str]:
+def chunks(view: View) -> Iterator[str]:
     """The document in pieces, a row at a time for listings (the same text as dumps() of the
     whole list, which would hold every row at once); in one piece otherwise."""
     if not isinstance(view, Listing | Export):
@@ -65,13 +97,15 @@ def chunks(view: Listing | Export | ChangeLog | Detail | AgreementList | Documen
     yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
-def render(view: Listing | Export | ChangeLog | Detail | AgreementList | Document) -> str:
+def render(view: View) -> str:
     if isinstance(view, AgreementList):
         return dumps(list(view.agreements))
     if isinstance(view, Listing | Export):
         return "".join(chunks(view))
     if isinstance(view, ChangeLog):
         return dumps([c.fields() for c in view.changes])
+    if isinstance(view, AgreementDetail):
+        return dumps(agreement_detail(view))
     if isinstance(view, Detail):
         return dumps(detail(view))
     return dumps(view.content)

@@ -19,9 +19,10 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from handover.dates import day_label
 from handover.models import Agreement, Source, published_label
 from handover.output.plain import plain
-from handover.output.views import AgreementList, ChangeLog, Detail, Listing
+from handover.output.views import AgreementDetail, AgreementList, ChangeLog, Detail, Listing
 from handover.output.words import summary
 from handover.timeline import AgreementFields, Change, Row, Status, visible
 
@@ -235,6 +236,54 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
     return out
 
 
+def show_agreement(view: AgreementDetail) -> list[RenderableType]:
+    """One agreement as of a date: what it is, its state, notes, events, sources and the
+    status of each of its handovers."""
+    a, f = view.agreement, view.fields
+    state = {"signed": "signed, not in force", "in-force": "in force"}.get(f["state"], f["state"])
+    since = next(
+        (e.date for e in reversed(a.events) if e.date <= view.as_of and e.kind == "suspended"),
+        None,
+    )
+    if f["state"] == "suspended" and since:
+        state = f"suspended since {day_label(since)}"
+    if f["state"] == "ended":
+        state = f"ended ({f['ended_how']}) on {day_label(date.fromisoformat(f['ended'] or ''))}"
+        if f["replaced_by"]:
+            state += f"; replaced by {f['replaced_by']}"
+    facts: list[tuple[str, Cell]] = [
+        ("Title", a.title),
+        ("Parties", ", ".join(a.parties)),
+        ("Signed", f["signed"]),
+        ("In force", f["in_force"] or "-"),
+        ("State", state),
+        ("Data checked", f["checked"] or "not stated"),
+        ("Handovers", f"{f['handovers']}: {f['completed']} completed, {f['pending']} pending, "
+                      f"{f['overdue']} overdue"),
+    ]  # fmt: skip
+    out: list[RenderableType] = [
+        title(f"{a.id} as of {view.as_of.isoformat()}"),
+        _Fitted([k for k, _ in facts], [[v for _, v in facts]], blocks_only=True),
+    ]
+    if a.notes:
+        later = " (written later)" if f["notes"] is None else ""
+        out += [title(f"About{later}"), Text(plain(a.notes))]
+    events = [e for e in a.events if e.date <= view.as_of]
+    for e in events:
+        how = f" ({e.how})" if e.how else ""
+        out.append(title(f"{e.kind.capitalize()}{how} on {day_label(e.date)}"))
+        if e.note:
+            out.append(Text(plain(e.note)))
+        out += [_source_line(s) for s in visible(e.sources, view.as_of)]
+    sources = visible(a.sources, view.as_of)
+    if sources:
+        out.append(title("Sources"))
+        out += [_source_line(s) for s in sources]
+    out.append(title("Handovers"))
+    out.append(status_table(list(view.rows)) if view.rows else "None.")
+    return out
+
+
 def _with_agreements(table: _Fitted, rows: Sequence[Row]) -> _Fitted:
     """Rows of more than one agreement get a first column that says whose they are."""
     if len({r.agreement.id for r in rows}) < 2:
@@ -277,12 +326,16 @@ def agreements_table(agreements: Sequence[AgreementFields]) -> _Fitted:
     )
 
 
-def _renderables(view: Listing | ChangeLog | Detail | AgreementList) -> list[RenderableType]:
+def _renderables(
+    view: Listing | ChangeLog | Detail | AgreementDetail | AgreementList,
+) -> list[RenderableType]:
     if isinstance(view, AgreementList):
         listed = agreements_table(view.agreements) if view.agreements else "Nothing."
         out: list[RenderableType] = [title(view.heading), listed]
     elif isinstance(view, Detail):
         out = show(view.row, view.agreement)
+    elif isinstance(view, AgreementDetail):
+        out = show_agreement(view)
     elif isinstance(view, ChangeLog):
         out = [title(view.heading), changes_table(view.changes) if view.changes else "Nothing."]
     else:
@@ -306,7 +359,7 @@ class _Memory(io.StringIO):
         return self._encoding
 
 
-def render(view: Listing | ChangeLog | Detail | AgreementList) -> str:
+def render(view: Listing | ChangeLog | Detail | AgreementDetail | AgreementList) -> str:
     """The view as people read it, for the terminal on stdout: colour only when it is one
     (rich's detection, which honours NO_COLOR), plain text when piped. Nothing is cut: what
     is too wide for the terminal is printed whole, for the terminal to wrap. Drawn in memory

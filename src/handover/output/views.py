@@ -53,6 +53,17 @@ class Detail(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
+class AgreementDetail(NamedTuple):
+    """Everything about one agreement as of a date (show AGREEMENT): its `agreements` row,
+    the agreement, its handovers' rows."""
+
+    fields: AgreementFields
+    agreement: Agreement
+    rows: Sequence[Row]
+    as_of: date
+    notes: tuple[str, ...] = ()
+
+
 class AgreementList(NamedTuple):
     """One row per agreement that exists on a date (agreements)."""
 
@@ -68,4 +79,4 @@ class Document(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-View = Listing | Export | ChangeLog | Detail | AgreementList | Document
+View = Listing | Export | ChangeLog | Detail | AgreementDetail | AgreementList | Document
