@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +126,7 @@ def test_readme_example(
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "handover.yaml").write_bytes(SHIPPED.read_bytes())
     (tmp_path / "report.yaml").write_text(REPORT, encoding="utf-8")
+    shutil.copyfile(ROOT / "tests" / "schema3" / "gaza.yaml", tmp_path / "gaza-example.yaml")
     my_dataset(tmp_path)
     env = {"COLUMNS": "80", "NO_COLOR": "1", "HANDOVER_DATA": ""}  # as a user: the bundled library
     for step in steps:
