@@ -173,6 +173,14 @@ on_option = click.option(
 note_option = click.option("--note", metavar="TEXT", help="What the news says, in a sentence.")
 
 
+def news_options(command: F) -> F:
+    """What every verb that records news takes: SOURCE, --note, --dry-run, --wait, --data
+    (and the run's App, passed first)."""
+    for decorate in (pass_app, data_option, wait_option, dry_run_option, note_option):
+        command = decorate(command)
+    return source_options(command)
+
+
 def _needs_three(dataset: Dataset, what: str) -> None:
     if dataset.schema_ != 3:
         raise UsageError(
@@ -190,12 +198,7 @@ def _event(app: App, path: Path, dataset: Dataset, new: NewEvent, dry_run: bool)
 @record.command("complete")
 @click.argument("name", shell_complete=complete_names)
 @on_option
-@source_options
-@note_option
-@dry_run_option
-@wait_option
-@data_option
-@pass_app
+@news_options
 def record_complete(app: App, name: str, on: DateSpec, note: str | None, dry_run: bool) -> None:
     """Record that the handover NAME was completed."""
     dataset, handover, path = _target(app, name)
@@ -213,12 +216,7 @@ def record_complete(app: App, name: str, on: DateSpec, note: str | None, dry_run
 @click.option("--no-date", is_flag=True, help="Postponed with no new date.")
 @click.option("--announced", type=DateParam(), required=True, metavar="DATE", help="Announced on.")
 @click.option("--reason", required=True, metavar="TEXT", help="Why, as reported.")
-@source_options
-@note_option
-@dry_run_option
-@wait_option
-@data_option
-@pass_app
+@news_options
 def record_postpone(
     app: App,
     name: str,
@@ -251,12 +249,7 @@ def _handover_verb(kind: str, doc: str) -> None:
     @record.command(kind, help=doc)
     @click.argument("name", shell_complete=complete_names)
     @on_option
-    @source_options
-    @note_option
-    @dry_run_option
-    @wait_option
-    @data_option
-    @pass_app
+    @news_options
     def verb(app: App, name: str, on: DateSpec, note: str | None, dry_run: bool) -> None:
         dataset, handover, path = _target(app, name)
         day = _not_future(dataset, "--on", app.as_of(on))
@@ -281,12 +274,7 @@ def _agreement_verb(kind: str, written: str, doc: str) -> None:
     @record.command(kind, help=doc)
     @click.argument("agreement_id", metavar="AGREEMENT")
     @on_option
-    @source_options
-    @note_option
-    @dry_run_option
-    @wait_option
-    @data_option
-    @pass_app
+    @news_options
     def verb(app: App, agreement_id: str, on: DateSpec, note: str | None, dry_run: bool) -> None:
         dataset, path = _agreement(app, agreement_id)
         day = _not_future(dataset, "--on", app.as_of(on))
@@ -307,12 +295,7 @@ _agreement_verb("resume", "resumed", "Record that the AGREEMENT was resumed (sch
     help="How it ended.",
 )
 @click.option("--by", "by", metavar="ID", help="The agreement that replaced it (superseded).")
-@source_options
-@note_option
-@dry_run_option
-@wait_option
-@data_option
-@pass_app
+@news_options
 def record_end(
     app: App,
     agreement_id: str,
