@@ -174,3 +174,35 @@ def test_a_recorded_source_is_not_shown_before_the_news_it_reports(
     assert "report-of-25-nov" not in early.stdout
     late = invoke("--data", str(path), "show", "kalbajar", "--date", "2020-11-26")
     assert "report-of-25-nov" in late.stdout
+
+
+def test_add_takes_rules_as_output_writes_them(invoke: Callable[..., Any], gaza: Path) -> None:
+    result = invoke("--data", str(gaza), "record", "add", "kissufim", "--name", "Kissufim road",
+                    "--from", "Israel", "--to", "Hamas", "--deadline", "in_force day 30",
+                    "--begin-by", "in_force + 10 days")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "    begin_by: {after: in_force, days: 10}\n    deadline: {after: in_force, day: 30}\n"
+        in (gaza.read_text(encoding="utf-8"))
+    )
+    shown = invoke("--data", str(gaza), "status", "kissufim", "--date", "2025-02-01",
+                   "--format", "json")  # fmt: skip
+    (row,) = json.loads(shown.stdout)
+    # day 30 from 19 Jan is 17 Feb; 10 days after 19 Jan is 29 Jan
+    assert (row["deadline"], row["begin_by"], row["deadline_rule"]) == (
+        "2025-02-17",
+        "2025-01-29",
+        "in_force day 30",
+    )
+    assert row["status"] == "late-start"  # 1 Feb is after 29 Jan, and nothing began
+
+
+def test_add_refuses_what_an_older_schema_cannot_say(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    for deadline, said in (("signed day 3", "needs a schema 3 data file"),
+                           ("signed + 3 days", "a rule needs schema: 2")):  # fmt: skip
+        result = invoke("--data", str(path), "record", "add", "vale", "--name", "Vale",
+                        "--from", "North", "--to", "South", "--deadline", deadline)  # fmt: skip
+        assert result.exit_code == 2 and said in result.stderr, result.stderr

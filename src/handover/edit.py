@@ -405,9 +405,10 @@ class NewHandover:
     name: str
     from_: str
     to: str
-    deadline: date
+    deadline: date | dict[str, Any]  # a date, or a rule ({"after": ..., unit: count})
     aliases: tuple[str, ...] = ()
     provision: str | None = None
+    begin_by: date | dict[str, Any] | None = None  # schema 3
 
 
 def add(new: NewHandover, source: SourceArgs) -> Change:
@@ -424,7 +425,9 @@ def add(new: NewHandover, source: SourceArgs) -> Change:
         handover["to"] = _text(new.to)
         if new.provision:
             handover["provision"] = _text(new.provision)
-        handover["deadline"] = _day(new.deadline)
+        if new.begin_by is not None:
+            handover["begin_by"] = _date_or_flow(new.begin_by)
+        handover["deadline"] = _date_or_flow(new.deadline)
         _add_source(handover, source, agreed)
         handovers = document.get("handovers")
         if isinstance(handovers, CommentedSeq):
@@ -504,6 +507,15 @@ def set_checked(day: date) -> Change:
         _put(document["agreement"], "checked", _day(day), AGREEMENT_KEYS)
 
     return change
+
+
+def _date_or_flow(value: date | dict[str, Any]) -> Any:
+    """A date, or a rule written as a flow mapping: `{after: in_force, day: 22}`."""
+    if isinstance(value, date):
+        return _day(value)
+    rule = CommentedMap(value)
+    rule.fa.set_flow_style()
+    return rule
 
 
 def _as_date(value: object) -> date:

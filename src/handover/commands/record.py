@@ -338,7 +338,13 @@ def record_checked(app: App, agreement_id: str, on: DateSpec, dry_run: bool) -> 
 @click.option("--name", required=True, metavar="TEXT", help="Name of the area.")
 @click.option("--from", "from_", required=True, metavar="PARTY", help="Party handing over.")
 @click.option("--to", "to", required=True, metavar="PARTY", help="Party receiving.")
-@click.option("--deadline", type=DateParam(), required=True, metavar="DATE", help="Deadline.")
+@click.option(
+    "--deadline",
+    required=True,
+    metavar="DATE|RULE",
+    help="A date, or a rule as output writes it: 'in_force + 60 days', 'in_force day 22'.",
+)
+@click.option("--begin-by", metavar="DATE|RULE", help="When it must have begun (schema 3).")
 @click.option("--alias", "aliases", multiple=True, metavar="TEXT", help="Another name (repeat).")
 @click.option("--provision", metavar="TEXT", help="Where the agreement says it.")
 @source_options
@@ -353,7 +359,8 @@ def record_add(
     name: str,
     from_: str,
     to: str,
-    deadline: DateSpec,
+    deadline: str,
+    begin_by: str | None,
     aliases: tuple[str, ...],
     provision: str | None,
     dry_run: bool,
@@ -364,11 +371,37 @@ def record_add(
     if agreement_id is None and len(library) > 1:
         known = ", ".join(e.id for e in library.entries)
         raise UsageError(f"record add needs --agreement ID when several are loaded ({known})")
-    path = library.entry(agreement_id or library.entries[0].id).path
-    _users_own(app, path)
-    new = NewHandover(handover_id, name, from_, to, app.as_of(deadline), tuple(aliases), provision)
-    source = _sources(
-        app,
-        today_in(library.entry(agreement_id or library.entries[0].id).dataset.agreement.timezone),
-    )
-    _apply(path, add(new, source), dry_run)
+    entry = library.entry(agreement_id or library.entries[0].id)
+    _users_own(app, entry.path)
+    dataset = entry.dataset
+    due = _date_or_rule(app, dataset, "--deadline", deadline)
+    begin = None if begin_by is None else _date_or_rule(app, dataset, "--begin-by", begin_by)
+    if begin is not None:
+        _needs_three(dataset, "--begin-by")
+    new = NewHandover(handover_id, name, from_, to, due, tuple(aliases), provision, begin)
+    source = _sources(app, today_in(dataset.agreement.timezone))
+    _apply(entry.path, add(new, source), dry_run)
+
+
+_RULE = re.compile(
+    r"(signed|in_force)\s*(?:\+\s*([0-9]+)\s*(days?|weeks?|months?|years?)|day\s+([0-9]+))"
+)
+
+
+def _date_or_rule(app: App, dataset: Dataset, option: str, text: str) -> Any:
+    """A date (as --date takes one), or a rule as output writes it: `in_force + 60 days`,
+    `signed + 3 years`, `in_force day 22` (a mapping for the file). A rule needs schema 2
+    (and `day` schema 3): in an older file, what it cannot say asks for the schema."""
+    found = _RULE.fullmatch(text.strip())
+    if found is None:
+        try:
+            return app.as_of(DateParam().convert(text, None, None))
+        except click.BadParameter as exc:
+            raise UsageError(f"{option}: {exc.format_message()}") from None
+    after, count, unit, day = found.groups()
+    if day is not None:
+        _needs_three(dataset, f"{option} {text!r} (an ordinal day)")
+        return {"after": after, "day": int(day)}
+    if dataset.schema_ == 1:
+        raise UsageError(f"{option} {text!r}: a rule needs schema: 2 (this file says 1)")
+    return {"after": after, unit if unit.endswith("s") else unit + "s": int(count)}
