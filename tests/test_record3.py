@@ -206,3 +206,23 @@ def test_add_refuses_what_an_older_schema_cannot_say(
         result = invoke("--data", str(path), "record", "add", "vale", "--name", "Vale",
                         "--from", "North", "--to", "South", "--deadline", deadline)  # fmt: skip
         assert result.exit_code == 2 and said in result.stderr, result.stderr
+
+
+def test_bundled_adds_the_bundled_library_and_keeps_it_read_only(
+    invoke: Callable[..., Any], gaza: Path
+) -> None:
+    listed = invoke("--data", str(gaza), "--bundled", "agreements", "--date", "2025-03-02",
+                    "--format", "json")  # fmt: skip
+    ids = {a["id"] for a in json.loads(listed.stdout)}
+    assert ids == {"gaza-test", "nk-2020-trilateral", "egypt-israel-1979", "kumanovo-1999",
+                   "israel-lebanon-2024"}  # fmt: skip
+    without = invoke("--data", str(gaza), "agreements", "--date", "2025-03-02", "--format", "json")
+    assert {a["id"] for a in json.loads(without.stdout)} == {"gaza-test"}
+    before = SHIPPED.read_bytes()
+    refused = invoke("--data", str(gaza), "--bundled", "record", "complete", "lachin",
+                     "--on", "2020-12-01")  # fmt: skip
+    assert refused.exit_code == 2 and "read-only" in refused.stderr
+    assert SHIPPED.read_bytes() == before
+    mine = invoke("--data", str(gaza), "--bundled", "record", "held", "philadelphi",
+                  "--on", "2025-03-03")  # fmt: skip
+    assert mine.exit_code == 0, mine.stderr

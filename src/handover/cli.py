@@ -196,9 +196,14 @@ def _help_width() -> int:
     help="A data file or a folder of them; repeat for more (default: $HANDOVER_DATA, "
     "several paths separated by ':', else the bundled library).",
 )
+@click.option(
+    "--bundled",
+    is_flag=True,
+    help="Add the bundled library to the data that --data or $HANDOVER_DATA names.",
+)
 @click.version_option(package_name="handover", prog_name="handover")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...], bundled: bool) -> None:
     """Track territorial handovers agreed in ceasefires and peace agreements.
 
     Every answer is as of a date (--date, default today in the agreement's time zone):
@@ -211,6 +216,8 @@ def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
         check_data(one)
     if data:
         ctx.ensure_object(App).data_options = list(data)
+    if bundled:
+        ctx.ensure_object(App).bundled = True
 
 
 def main(args: Sequence[str] | None = None, prog_name: str = "handover") -> NoReturn:

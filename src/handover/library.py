@@ -158,9 +158,22 @@ def bundled_paths() -> list[Path]:
     return [first, *files_in(first.parent / "agreements", missing_ok=True)]
 
 
-def chosen_paths(options: Sequence[str]) -> list[Path]:
+def chosen_paths(options: Sequence[str], bundled: bool = False) -> list[Path]:
     """--data (repeatable), else HANDOVER_DATA (paths separated by os.pathsep), else the
-    bundled library."""
+    bundled library; with `bundled` (--bundled), the bundled library after what is named."""
+    named = _named_paths(options)
+    if not named:
+        return bundled_paths()
+    return [*named, *bundled_paths()] if bundled else named
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether `path` is one of the bundled library's files (installed or in a checkout)."""
+    real = os.path.realpath(path)
+    return any(os.path.realpath(p) == real for p in bundled_paths())
+
+
+def _named_paths(options: Sequence[str]) -> list[Path]:
     if options:
         return [Path(o) for o in options]
     variable = os.environ.get("HANDOVER_DATA", "")
@@ -170,7 +183,7 @@ def chosen_paths(options: Sequence[str]) -> list[Path]:
             f"HANDOVER_DATA={variable!r} names no file; name a data file or folder, "
             "or unset it for the bundled library"
         )
-    return [Path(p) for p in from_env] if from_env else bundled_paths()
+    return [Path(p) for p in from_env]
 
 
 def installed_data(path: Path) -> bool:
@@ -211,14 +224,14 @@ def files_in(path: Path, missing_ok: bool = False) -> list[Path]:
     return found
 
 
-def load_library(options: Sequence[str] = ()) -> Library:
+def load_library(options: Sequence[str] = (), bundled: bool = False) -> Library:
     """Every file the options name, loaded; DataFileError listing every problem of every
     file, and agreement ids used by two files (both named)."""
     problems: list[str] = []
     entries: list[Entry] = []
     with collector_paused():  # once for the library: resumed after each file, the collector
         # would walk every agreement already loaded again and again (quadratic in files)
-        for named in chosen_paths(options):
+        for named in chosen_paths(options, bundled):
             try:
                 for path in files_in(named):
                     try:

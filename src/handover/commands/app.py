@@ -30,11 +30,12 @@ class App:
 
     def __init__(self) -> None:
         self.data_options: list[str] = []
+        self.bundled = False  # --bundled: the bundled library too
         self._library: Library | None = None
 
     def library(self) -> Library:
         if self._library is None:
-            self._library = load_library(self.data_options)
+            self._library = load_library(self.data_options, bundled=self.bundled)
             # It lives as long as this process: move it out of the collector's way, so that
             # answering (a row per handover) does not re-scan it again and again.
             gc.freeze()

@@ -32,7 +32,7 @@ from handover.edit import (
     set_checked,
 )
 from handover.errors import UsageError
-from handover.library import installed_data
+from handover.library import installed_data, is_bundled
 from handover.models import Dataset, Handover
 
 F = Callable[..., Any]
@@ -65,7 +65,7 @@ def _users_own(app: App, path: Path | None = None) -> None:
             "record edits the file named by --data FILE or HANDOVER_DATA; "
             "the dataset bundled with the program is read-only"
         )
-    if path is not None and installed_data(path):
+    if path is not None and (installed_data(path) or (app.bundled and is_bundled(path))):
         raise UsageError(
             f"{path} is the data bundled with the program, which is read-only; "
             "copy it and name the copy with --data"
