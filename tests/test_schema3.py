@@ -308,3 +308,27 @@ def test_show_an_agreement(invoke: Callable[..., Any]) -> None:
     assert before["events"] == [] and before["state"] == "in-force"
     table = invoke("--data", str(GAZA), "show", "gaza-test", "--date", "2025-03-20")
     assert "ended (collapsed) on 18 Mar 2025" in table.stdout
+
+
+def test_upcoming_is_a_calendar_to_subscribe_to(invoke: Callable[..., Any]) -> None:
+    """On 20 Feb 2025 in this file: Philadelphi's deadline (9 Mar) and its start (1 Mar) are
+    still to come; a fixed calendar name; the same bytes on a second run."""
+    import icalendar
+
+    args = ("--data", str(GAZA), "upcoming", "--date", "2025-02-20", "--format", "ics")
+    first, again = invoke(*args), invoke(*args)
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout_bytes == again.stdout_bytes
+    calendar = icalendar.Calendar.from_ical(first.stdout_bytes)
+    assert str(calendar["X-WR-CALNAME"]) == "Handover deadlines"
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert sorted(events) == [
+        "gaza-test.philadelphi.begin-by@handover",
+        "gaza-test.philadelphi.deadline@handover",
+    ]
+    assert events["gaza-test.philadelphi.deadline@handover"].decoded("DTSTART").isoformat() == (
+        "2025-03-09"
+    )
+    assert events["gaza-test.philadelphi.begin-by@handover"].decoded("DTSTART").isoformat() == (
+        "2025-03-01"
+    )

@@ -19,7 +19,7 @@ from handover.commands.options import (
 from handover.commands.streams import emit_view, note
 from handover.dates import DateSpec
 from handover.errors import EXIT_OVERDUE
-from handover.output.views import AgreementDetail, AgreementList, Detail, Listing
+from handover.output.views import AgreementDetail, AgreementList, Detail, Listing, Upcoming
 from handover.plural import plural
 from handover.timeline import Row, Status, agreement_fields, row, rows, rows_of
 from handover.timeline import delays as delayed
@@ -92,7 +92,7 @@ def status(
 )
 @agreement_option
 @all_option
-@format_option(Listing)
+@format_option(Upcoming)
 @data_option
 @pass_app
 def upcoming(
@@ -112,7 +112,7 @@ def upcoming(
         count = plural(overdue, "handover is", "handovers are")
         notes = (f"{count} overdue and not listed here (see: handover delays)", *notes)
     heading = app.headline("Upcoming deadlines", as_of, datasets)
-    emit_view(fmt, Listing(heading, chosen, notes=notes))
+    emit_view(fmt, Upcoming(heading, chosen, notes=notes))
 
 
 @click.command()

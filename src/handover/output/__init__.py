@@ -40,17 +40,22 @@ class Format(NamedTuple):
 FORMATS: dict[str, Format] = {
     "table": Format(
         "table",
-        frozenset({"Listing", "ChangeLog", "Detail", "AgreementDetail", "AgreementList"}),
+        frozenset(
+            {"Listing", "Upcoming", "ChangeLog", "Detail", "AgreementDetail", "AgreementList"}
+        ),
         for_people=True,
     ),
     "csv": Format(
-        "csv", frozenset({"Listing", "Export", "ChangeLog", "AgreementList"}), streams=True
+        "csv",
+        frozenset({"Listing", "Upcoming", "Export", "ChangeLog", "AgreementList"}),
+        streams=True,
     ),
     "json": Format(
         "json",
         frozenset(
             {
                 "Listing",
+                "Upcoming",
                 "Export",
                 "ChangeLog",
                 "Detail",
@@ -61,7 +66,7 @@ FORMATS: dict[str, Format] = {
         ),
         streams=True,
     ),
-    "ics": Format("ics", frozenset({"Export"})),
+    "ics": Format("ics", frozenset({"Export", "Upcoming"})),
     "md": Format("markdown", frozenset({"Export"})),
     "atom": Format("atom", frozenset({"ChangeLog"})),
 }

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from handover.output.plain import plain
-from handover.output.views import AgreementList, ChangeLog, Export, Listing
+from handover.output.views import AgreementList, ChangeLog, Export, Listing, Upcoming
 from handover.timeline import AGREEMENT_FIELDS, CHANGE_FIELDS, FIELDS
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +51,7 @@ def pieces(
     yield out.getvalue()
 
 
-def chunks(view: Listing | Export | ChangeLog | AgreementList) -> Iterator[str]:
+def chunks(view: Listing | Upcoming | Export | ChangeLog | AgreementList) -> Iterator[str]:
     if isinstance(view, AgreementList):
         return pieces(view.agreements, AGREEMENT_FIELDS)
     if isinstance(view, ChangeLog):
@@ -62,5 +62,5 @@ def chunks(view: Listing | Export | ChangeLog | AgreementList) -> Iterator[str]:
     return pieces((r.fields() for r in view.rows), FIELDS)  # status and export alike
 
 
-def render(view: Listing | Export | ChangeLog | AgreementList) -> str:
+def render(view: Listing | Upcoming | Export | ChangeLog | AgreementList) -> str:
     return "".join(chunks(view))

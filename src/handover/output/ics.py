@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from icalendar import Calendar, Event, vText
 
 from handover.output.plain import plain
-from handover.output.views import Export
+from handover.output.views import Export, Upcoming
 from handover.output.words import summary
 
 PRODID = "-//handover//territorial handovers//EN"
@@ -38,14 +38,26 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0, 0), tzinfo=UTC)
 
 
-def render(view: Export) -> bytes:
-    agreements = view.agreements
-    name = agreements[0].title if len(agreements) == 1 else view.heading
+CALENDAR_NAME = "Handover deadlines"  # a subscribed calendar keeps its name from run to run
+
+
+def render(view: Export | Upcoming) -> bytes:
+    """`export --format ics`: every deadline (and the deadlines it replaced, and the
+    completions) of the rows; `upcoming --format ics`: the calendar a person subscribes to,
+    each upcoming deadline and each start (begin_by) still to come, with a URL to the
+    handover's first source."""
+    upcoming = isinstance(view, Upcoming)
+    rows = list(view.rows)
+    agreements = {r.agreement.id: r.agreement for r in rows}
+    if isinstance(view, Export):
+        agreements = {a.id: a for a in view.agreements}
+    only = next(iter(agreements.values())) if len(agreements) == 1 else None
+    name = only.title if only is not None and not upcoming else CALENDAR_NAME
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", vText(plain(name)))  # escaped like any text
-    for r in view.rows:
+    for r in rows:
         if r.shown_deadline is None:  # counted from an entry into force still to come
             continue
         h = r.handover
@@ -61,16 +73,33 @@ def render(view: Export) -> bytes:
         stamp = _midnight(max((d for d in shaped if d <= r.as_of), default=min(shaped)))
         if sources:
             about += "\nSources:\n" + "\n".join(sources)
-        calendar.add_component(
-            _event(
-                f"{base}.deadline@handover",
-                r.deadline,
-                f"Deadline: {name} ({route})",
-                about,
-                stamp,
-                r.revision_count,
-            )
+        deadline_event = _event(
+            f"{base}.deadline@handover",
+            r.deadline,
+            f"Deadline: {name} ({route})",
+            about,
+            stamp,
+            r.revision_count,
         )
+        calendar.add_component(deadline_event)
+        if upcoming:
+            if sources:
+                deadline_event.add("url", sources[0])
+            if r.begin_by is not None and r.begin_by >= r.as_of and r.began is None:
+                start = _event(
+                    f"{base}.begin-by@handover",
+                    r.begin_by,
+                    f"Start due: {name} ({route})",
+                    about,
+                    _midnight(
+                        max(d for d in shaped if d <= r.as_of) if r.agreed <= r.as_of else r.agreed
+                    ),
+                    0,
+                )
+                if sources:
+                    start.add("url", sources[0])
+                calendar.add_component(start)
+            continue
         previous = r.original_deadline
         moved: dict[date, int] = {}
         for revision in r.revisions:

@@ -14,6 +14,7 @@ from handover.output.views import (
     Detail,
     Export,
     Listing,
+    Upcoming,
     View,
 )
 from handover.timeline import happenings, visible
@@ -86,7 +87,7 @@ def _sources(sources: Iterable[Source]) -> list[dict[str, Any]]:
 def chunks(view: View) -> Iterator[str]:
     """The document in pieces, a row at a time for listings (the same text as dumps() of the
     whole list, which would hold every row at once); in one piece otherwise."""
-    if not isinstance(view, Listing | Export):
+    if not isinstance(view, Listing | Upcoming | Export):
         yield render(view)
         return
     opening = "[\n"
@@ -100,7 +101,7 @@ def chunks(view: View) -> Iterator[str]:
 def render(view: View) -> str:
     if isinstance(view, AgreementList):
         return dumps(list(view.agreements))
-    if isinstance(view, Listing | Export):
+    if isinstance(view, Listing | Upcoming | Export):
         return "".join(chunks(view))
     if isinstance(view, ChangeLog):
         return dumps([c.fields() for c in view.changes])

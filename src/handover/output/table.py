@@ -22,7 +22,14 @@ from rich.text import Text
 from handover.dates import day_label
 from handover.models import Agreement, Source, published_label
 from handover.output.plain import plain
-from handover.output.views import AgreementDetail, AgreementList, ChangeLog, Detail, Listing
+from handover.output.views import (
+    AgreementDetail,
+    AgreementList,
+    ChangeLog,
+    Detail,
+    Listing,
+    Upcoming,
+)
 from handover.output.words import summary
 from handover.timeline import AgreementFields, Change, Row, Status, visible
 
@@ -327,7 +334,7 @@ def agreements_table(agreements: Sequence[AgreementFields]) -> _Fitted:
 
 
 def _renderables(
-    view: Listing | ChangeLog | Detail | AgreementDetail | AgreementList,
+    view: Listing | Upcoming | ChangeLog | Detail | AgreementDetail | AgreementList,
 ) -> list[RenderableType]:
     if isinstance(view, AgreementList):
         listed = agreements_table(view.agreements) if view.agreements else "Nothing."
@@ -359,7 +366,9 @@ class _Memory(io.StringIO):
         return self._encoding
 
 
-def render(view: Listing | ChangeLog | Detail | AgreementDetail | AgreementList) -> str:
+def render(
+    view: Listing | Upcoming | ChangeLog | Detail | AgreementDetail | AgreementList,
+) -> str:
     """The view as people read it, for the terminal on stdout: colour only when it is one
     (rich's detection, which honours NO_COLOR), plain text when piped. Nothing is cut: what
     is too wide for the terminal is printed whole, for the terminal to wrap. Drawn in memory

@@ -26,6 +26,15 @@ class Listing(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
+class Upcoming(NamedTuple):
+    """What is due next (upcoming): a Listing, that can also be a calendar to subscribe to."""
+
+    heading: str
+    rows: Iterable[Row]
+    columns: Literal["status", "delays"] = "status"
+    notes: tuple[str, ...] = ()
+
+
 class Export(NamedTuple):
     """Every handover as of a date, for spreadsheets, calendars and reports (export)."""
 
@@ -79,4 +88,4 @@ class Document(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-View = Listing | Export | ChangeLog | Detail | AgreementDetail | AgreementList | Document
+View = Listing | Upcoming | Export | ChangeLog | Detail | AgreementDetail | AgreementList | Document
