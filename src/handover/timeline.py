@@ -581,9 +581,9 @@ def _agreement_changes(dataset: Dataset, until: date) -> Iterable[Change]:
         yield Change(a.in_force, a.id, a.title, "in-force", "entered into force", a.id, own)
     for e in a.events:
         detail = {
-            "suspended": "suspended",
-            "resumed": "resumed",
-            "ended": f"ended ({e.how})" + (f", replaced by {e.by}" if e.by else ""),
+            "suspended": "the agreement was suspended",
+            "resumed": "the agreement was resumed",
+            "ended": f"{e.how}" + (f", replaced by {e.by}" if e.by else ""),
         }[e.kind] + (f": {e.note}" if e.note else "")
         yield Change(e.date, a.id, a.title, e.kind, detail, a.id, _urls(e.sources, until))
 

@@ -55,6 +55,17 @@ def headline(rows: list[Row]) -> str:
     pending = sum(r.status is Status.PENDING for r in rows)
     if pending:
         parts.append(f"{pending} pending")
+    for status, words in (
+        (Status.LATE_START, "late to start"),
+        (Status.POSTPONED, "postponed with no new date"),
+        (Status.UNCLEAR, "unclear"),
+        (Status.SUSPENDED, "suspended"),
+        (Status.REVERSED, "taken back"),
+        (Status.LAPSED, "lapsed"),
+    ):
+        count = sum(r.status is status for r in rows)
+        if count:
+            parts.append(f"{count} {words}")
     return "; ".join(parts)
 
 

@@ -311,8 +311,20 @@ def _row(
         notes.append(f"completed {day_label(r.completed, with_year=False)}")
     elif r.status is Status.OVERDUE:
         notes.append(f"overdue by {plural(-(r.days_to_deadline or 0), 'day')}")
-    elif r.status in (Status.PENDING, Status.DUE):
+    elif r.status in (Status.PENDING, Status.DUE, Status.LATE_START):
         notes.append(f"due {day_label(r.deadline, with_year=False)}")
+    # the states schema 3 adds, in words (their own marks come with the site's chart)
+    since = day_label(r.since, with_year=False) if r.since else ""
+    state = {
+        Status.REVERSED: f"taken back {since}",
+        Status.LAPSED: f"lapsed: the agreement ended {since}",
+        Status.SUSPENDED: f"suspended since {since}",
+        Status.UNCLEAR: f"unclear since {since}",
+        Status.POSTPONED: f"postponed {since}, no new date",
+        Status.LATE_START: "start missed",
+    }.get(r.status)
+    if state:
+        notes.append(state)
     said = "; ".join(notes)
     at = max(scale.x(end_of_bar), scale.x(r.deadline))
     if at + 12 + len(said) * CHAR * 12 / 13 > WIDTH - 8:  # near the right edge: to the left
