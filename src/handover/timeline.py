@@ -98,7 +98,9 @@ def happenings(handover: Handover) -> tuple[Happening, ...]:
     ]
     if handover.completed is not None:
         found.append(Happening(handover.completed, "completed"))
-    return tuple(sorted(found, key=lambda e: e.date))  # stable: a completion after a move
+        if len(found) > 1 and found[-2].date > handover.completed:  # rare: sort (stable)
+            found.sort(key=lambda e: e.date)
+    return tuple(found)
 
 
 # The machine-readable fields of a row (README: Fields): their names, JSON types and order
@@ -235,6 +237,7 @@ class Row(NamedTuple):
     def fields(self) -> RowFields:
         """The fields of README's "Fields" as JSON types (ISO dates, null), in FIELDS order."""
         h = self.handover
+        deadline = self.shown_deadline  # asked once: a library answers tens of thousands
         by_name: RowFields = {
             "id": h.id,
             "name": h.name,
@@ -243,9 +246,9 @@ class Row(NamedTuple):
             "provision": h.provision,
             "agreed": _iso(self.shown_agreed),
             "original_deadline": _iso(self.shown_original),
-            "deadline": _iso(self.shown_deadline),
+            "deadline": _iso(deadline),
             "revision_count": self.revision_count,
-            "slip_days": None if self.shown_deadline is None else self.slip_days,
+            "slip_days": None if deadline is None else self.slip_days,
             "completed": _iso(self.completed),
             "status": str(self.status),
             "days_to_deadline": self.days_to_deadline,
@@ -291,8 +294,12 @@ def agreed_on(handover: Handover, agreement: Agreement) -> date:
 def deadline_as_of(handover: Handover, as_of: date, original: date) -> tuple[date, int]:
     """The last dated deadline known on `as_of`, and how many postponements had been
     announced by then (a dateless one counts, and leaves the deadline open: see row)."""
+    return _deadline_in(happenings(handover), as_of, original)
+
+
+def _deadline_in(events: Sequence[Happening], as_of: date, original: date) -> tuple[date, int]:
     deadline, count = original, 0
-    for e in happenings(handover):  # in date order (validated)
+    for e in events:  # in date order (validated)
         if e.date > as_of:
             break
         if e.kind == "postponed":
@@ -327,13 +334,20 @@ def agreement_state(
     return state, since, ending
 
 
-def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
+def row(
+    handover: Handover,
+    agreement: Agreement,
+    as_of: date,
+    state: tuple[str, date | None, AgreementEvent | None] | None = None,
+) -> Row:
     """A handover as of a date: the fold of what is known on it (README: What is known as
-    of a date; the status is the first rule that applies)."""
+    of a date; the status is the first rule that applies). `state` is the agreement's as
+    of the date (agreement_state), when the caller has it already."""
     agreed = agreed_on(handover, agreement)
     original = original_deadline(handover, agreement)
-    known = [e for e in happenings(handover) if e.date <= as_of]
-    deadline, count = deadline_as_of(handover, as_of, original)
+    events = happenings(handover)
+    known = [e for e in events if e.date <= as_of]
+    deadline, count = _deadline_in(events, as_of, original)
     moved = [e for e in known if e.kind == "postponed"]
     open_deadline = bool(moved) and moved[-1].deadline is None
     closing = [e for e in known if e.kind in ("completed", "reversed")]
@@ -341,7 +355,7 @@ def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
     reversed_ = max((e.date for e in closing if e.kind == "reversed"), default=None)
     began = max((e.date for e in known if e.kind == "began"), default=None)
     begin_by = _rule_or_date(handover.begin_by, agreement)
-    state, state_since, ending = agreement_state(agreement, as_of)
+    state_now, state_since, ending = state or agreement_state(agreement, as_of)
     counted_from_force = not isinstance(handover.deadline, date) and (
         handover.deadline.after == "in_force"
     )
@@ -354,7 +368,7 @@ def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
         since = closing[-1].date
     elif ending is not None:
         status, since = Status.LAPSED, ending.date
-    elif state == "suspended":
+    elif state_now == "suspended":
         status, since = Status.SUSPENDED, state_since
     elif known and known[-1].kind == "unclear":
         status, since = Status.UNCLEAR, known[-1].date
@@ -368,7 +382,7 @@ def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
     else:
         status = Status.OVERDUE
     on_time = (
-        None if completed is None else completed <= deadline_as_of(handover, completed, original)[0]
+        None if completed is None else completed <= _deadline_in(events, completed, original)[0]
     )
     news = [e.date for e in known]
     for source in (*handover.sources, *(s for e in known for s in e.sources)):
@@ -398,8 +412,9 @@ def row(handover: Handover, agreement: Agreement, as_of: date) -> Row:
 def rows(dataset: Dataset, as_of: date, only: Iterable[str] | None = None) -> list[Row]:
     """Every handover (or those whose ids are in `only`, in file order) as of a date."""
     wanted = None if only is None else set(only)
+    state = agreement_state(dataset.agreement, as_of)  # once for the agreement
     return [
-        row(h, dataset.agreement, as_of)
+        row(h, dataset.agreement, as_of, state)
         for h in dataset.handovers
         if wanted is None or h.id in wanted
     ]
