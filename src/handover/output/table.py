@@ -63,6 +63,22 @@ def _cell(value: Cell) -> Text:
     return value if isinstance(value, Text) else Text(plain(value))
 
 
+def _wrapped(text: str, width: int) -> int:
+    """Lines `text` takes at `width`, words wrapped greedily, as rich wraps them."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            size = cell_len(word)
+            if used and used + 1 + size > width:
+                lines += 1
+                used = size
+            else:
+                used += size + (1 if used else 0)
+    return lines
+
+
 def _longest_word(text: str) -> int:
     return max((cell_len(word) for word in text.split()), default=0)
 
@@ -91,12 +107,33 @@ class _Fitted:
         if spare < 0 or self.blocks_only:
             return None
         # Widen the columns whose whole text is closest first, so short cells stay on one
-        # line; the column with the most text takes what is left and wraps.
-        for i in sorted(range(len(widths)), key=lambda i: self.longest_text[i] - widths[i]):
-            grow = min(self.longest_text[i] - widths[i], spare)
-            widths[i] += grow
-            spare -= grow
-        return widths
+        # line; the column with the most text takes what is left and wraps. How much of the
+        # spare that column (the notes, mostly) gets first is chosen to make the fewest
+        # lines (a sample of rows tells): a long name may wrap onto two lines rather than
+        # leave the notes a few characters a line.
+        most = max(range(len(widths)), key=lambda i: self.longest_text[i] - widths[i])
+        need = self.longest_text[most] - widths[most]
+        best: tuple[int, list[int]] | None = None
+        for share in sorted({0, spare // 4, spare // 2, 3 * spare // 4, spare}):
+            tried = list(widths)
+            left = spare - min(share, need)
+            tried[most] += min(share, need)
+            for i in sorted(range(len(tried)), key=lambda i: self.longest_text[i] - tried[i]):
+                grow = min(self.longest_text[i] - tried[i], left)
+                tried[i] += grow
+                left -= grow
+            lines = self._lines_at(tried)
+            if best is None or lines <= best[0]:  # a tie: the larger share, whole notes
+                best = (lines, tried)
+        assert best is not None
+        return best[1]
+
+    def _lines_at(self, widths: list[int], sample: int = 200) -> int:
+        """How many lines the first `sample` rows take at these widths (words wrapped)."""
+        total = 0
+        for row_cells in self.cells[:sample]:
+            total += max(_wrapped(c.plain, w) for c, w in zip(row_cells, widths, strict=True))
+        return total
 
     def blocks_fit(self, available: int) -> bool:
         """Whether "header  value" blocks fit: the longest header, two spaces, the longest
