@@ -156,6 +156,7 @@ def _fixed(owner: type[BaseModel], key: str, index: int, choose: Chooser) -> Any
         return choose.schema
     fixed: dict[tuple[type[BaseModel], str], Any] = {
         (models.Agreement, "signed"): SIGNED.isoformat(),
+        (models.Agreement, "checked"): "2024-12-31",  # after every generated event
         (models.Agreement, "parties"): ["North", "South"],
         (models.Handover, "id"): f"h-{index}",
         (models.Handover, "name"): f"Place {index}",

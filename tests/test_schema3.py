@@ -332,3 +332,57 @@ def test_upcoming_is_a_calendar_to_subscribe_to(invoke: Callable[..., Any]) -> N
     assert events["gaza-test.philadelphi.begin-by@handover"].decoded("DTSTART").isoformat() == (
         "2025-03-01"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  in_force: 2025-01-19\n",
+            "  in_force: 2025-01-19\n  checked: 2025-03-01\n",
+            "9:12: checked 2025-03-01 is before the file's last event (2025-03-19)",
+        ),
+        (
+            "    - date: 2025-03-18\n      kind: ended\n      how: collapsed\n",
+            "    - date: 2025-03-18\n      kind: resumed\n",
+            "15:13: resumed, but the agreement was not suspended",
+        ),
+        (
+            "          url: https://example.org/collapse\n",
+            "          url: https://example.org/collapse\n    - date: 2025-03-20\n"
+            "      kind: suspended\n",
+            "21:13: the agreement ended on 2025-03-18; no agreement event can follow",
+        ),
+    ],
+)
+def test_agreement_level_refusals(old: str, new: str, message: str) -> None:
+    text = GAZA.read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(DataFileError) as caught:
+        parse(text.replace(old, new, 1), "g.yaml")
+    assert any(line.startswith(f"g.yaml:{message}") for line in caught.value.lines), (
+        caught.value.lines
+    )
+
+
+def test_a_suspended_agreement_suspends_what_is_open(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    text = GAZA.read_text(encoding="utf-8").replace(
+        "  events:\n    - date: 2025-03-18\n",
+        "  events:\n    - date: 2025-02-20\n      kind: suspended\n"
+        "    - date: 2025-02-25\n      kind: resumed\n    - date: 2025-03-18\n",
+    )
+    path = write(tmp_path, text)
+
+    def status(day: str) -> str:
+        result = invoke("--data", str(path), "status", "philadelphi", "--date", day,
+                        "--format", "json")  # fmt: skip
+        return str(json.loads(result.stdout)[0]["status"])
+
+    assert [status(d) for d in ("2025-02-19", "2025-02-20", "2025-02-24", "2025-02-25")] == [
+        "pending",
+        "suspended",
+        "suspended",
+        "pending",
+    ]

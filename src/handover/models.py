@@ -589,6 +589,18 @@ def _schema_three(raw: Mapping[str, Any], agreement: Mapping[str, Any]) -> list[
                 )
             )
     problems += _agreement_events(agreement)
+    checked = _date(agreement.get("checked"))
+    dates = [_date(e.get("date")) for _, e in _items(agreement.get("events"))]
+    dates += [_date(e.get("date")) for _, h in handovers for _, e in _items(h.get("events"))]
+    last = max((d for d in dates if d is not None), default=None)
+    if checked is not None and last is not None and checked < last:
+        problems.append(
+            Problem(
+                ("agreement", "checked"),
+                f"checked {checked} is before the file's last event ({last}): whoever records "
+                "news dated D has read the news up to D",
+            )
+        )
     return problems
 
 
