@@ -156,6 +156,17 @@ def _sources(app: App, today: date) -> SourceArgs:
             "with several, give them one command each"
         )
     published = described["published"]
+    if (described["title"] is not None or published is not None) and not (
+        urls or described["publisher"]
+    ):
+        raise UsageError("--title and --published describe a source: give --source or --publisher")
+    if isinstance(published, str):
+        from handover.models import to_published
+
+        try:
+            to_published(published)
+        except ValueError as exc:
+            raise UsageError(f"--published: {exc}") from None
     if published is not None:
         spec = published if isinstance(published, str) else app.as_of(published)
         if isinstance(spec, date) and spec > today:
