@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import MINIMAL  # the test suite's smallest valid file
+from tests.conftest import MINIMAL, wait_until_loading  # the suite's smallest file
 from tests.generate import dataset_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,14 +256,7 @@ def round_two(
             stderr=subprocess.PIPE,
             env={**bundled, "HANDOVER_CACHE": "off"},
         )
-        give_up = time.monotonic() + 30
-        while time.monotonic() < give_up and proc.poll() is None:
-            try:
-                if "_pydantic_core" in Path(f"/proc/{proc.pid}/maps").read_text():
-                    break
-            except OSError:
-                pass
-            time.sleep(0.002)
+        wait_until_loading(proc)
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -75,6 +76,23 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return go
+
+
+def wait_until_loading(proc: subprocess.Popen[Any], give_up: float = 30) -> None:
+    """Wait until the program has begun loading its libraries (pydantic's compiled core is
+    among its mapped files): from then on an interrupt is the program's to handle, where
+    before it Python itself is starting (Linux: reads /proc)."""
+    import time
+
+    maps = Path(f"/proc/{proc.pid}/maps")
+    until = time.monotonic() + give_up
+    while time.monotonic() < until and proc.poll() is None:
+        try:
+            if "_pydantic_core" in maps.read_text():
+                return
+        except OSError:
+            pass
+        time.sleep(0.002)
 
 
 def write(tmp_path: Path, text: str, name: str = "data.yaml") -> Path:

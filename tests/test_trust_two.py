@@ -255,7 +255,7 @@ def test_an_interrupt_at_any_moment_is_quiet_and_exits_130(delay: float) -> None
     import subprocess
     import time
 
-    from .conftest import installed_command, unmeasured
+    from .conftest import installed_command, unmeasured, wait_until_loading
 
     env = unmeasured({**os.environ, "HANDOVER_CACHE": "off", "HANDOVER_DATA": ""})
     proc = subprocess.Popen(
@@ -265,15 +265,7 @@ def test_an_interrupt_at_any_moment_is_quiet_and_exits_130(delay: float) -> None
         text=True,
         env=env,
     )
-    maps = Path(f"/proc/{proc.pid}/maps")
-    give_up = time.monotonic() + 30
-    while time.monotonic() < give_up and proc.poll() is None:
-        try:
-            if "_pydantic_core" in maps.read_text():
-                break
-        except OSError:
-            pass
-        time.sleep(0.002)
+    wait_until_loading(proc)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
