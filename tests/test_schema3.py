@@ -386,3 +386,15 @@ def test_a_suspended_agreement_suspends_what_is_open(
         "suspended",
         "pending",
     ]
+
+
+def test_since_takes_a_month_and_days_ago(invoke: Callable[..., Any]) -> None:
+    """changes --since 2025-02 starts on 1 Feb; `N days ago` counts back from today (here
+    the as-of of --until does not matter: from 30 days ago to today in 2026, nothing)."""
+    month = invoke("--data", str(GAZA), "changes", "--since", "2025-02", "--until",
+                   "2025-02-10", "--format", "json")  # fmt: skip
+    assert [c["date"] for c in json.loads(month.stdout)] == ["2025-02-01", "2025-02-09"]
+    ago = invoke("--data", str(GAZA), "changes", "--since", "30 days ago", "--format", "json")
+    assert ago.exit_code == 0 and json.loads(ago.stdout) == []
+    wrong = invoke("--data", str(GAZA), "status", "--date", "2025-02")  # a month is not a day
+    assert wrong.exit_code == 2

@@ -92,14 +92,27 @@ def _written(text: str) -> date:
     return first.date()
 
 
-def parse_user_date(text: str) -> DateSpec:
-    """Read a date typed by a person. Raises DateInputError with a message for them."""
+_AGO = re.compile(r"([0-9]{1,5}) days? ago")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def parse_user_date(text: str, month_is_first_day: bool = False) -> DateSpec:
+    """Read a date typed by a person. Raises DateInputError with a message for them.
+    `N days ago` counts back from today; with `month_is_first_day` (changes --since),
+    `2025-02` is that month's first day."""
     cleaned = text.strip()
     lowered = cleaned.lower()
     if lowered in RELATIVE:
         return DateSpec(offset=RELATIVE[lowered])
     if not cleaned:
         raise DateInputError(f"empty date; {_ASK_ISO}")
+    ago = _AGO.fullmatch(lowered)
+    if ago:
+        return DateSpec(offset=-int(ago.group(1)))
+    first = _MONTH.fullmatch(cleaned) if month_is_first_day else None
+    if first:
+        year, month_number = map(int, first.groups())
+        return DateSpec(_real_date(year, month_number, 1, cleaned))
     iso = _ISO.fullmatch(cleaned)
     if iso:
         year, month, day = map(int, iso.groups())

@@ -34,11 +34,14 @@ class DateParam(_ParamType):
 
     name = "date"
 
+    def __init__(self, month_is_first_day: bool = False) -> None:
+        self.month_is_first_day = month_is_first_day  # changes --since 2025-02: 1 Feb
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, DateSpec):
             return value
         try:
-            return parse_user_date(str(value))
+            return parse_user_date(str(value), self.month_is_first_day)
         except DateInputError as exc:
             self.fail(str(exc), param, ctx)
 

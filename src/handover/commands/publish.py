@@ -54,7 +54,13 @@ def export(
 
 
 @click.command()
-@click.option("--since", type=DateParam(), required=True, metavar="DATE", help="From this date.")
+@click.option(
+    "--since",
+    type=DateParam(month_is_first_day=True),
+    required=True,
+    metavar="DATE",
+    help="From this date ('30 days ago', or a month such as 2025-02: its first day).",
+)
 @click.option("--until", type=DateParam(), metavar="DATE", help="Up to this date (default today).")
 @agreement_option
 @all_option
