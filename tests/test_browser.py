@@ -323,8 +323,8 @@ def test_the_report_loads_clean_and_fits_the_screen(
     assert cut == (width == 360) and told == cut
     if which == "nk_report":
         assert names == ["Kalbajar District", "Aghdam District", "Lachin District"]
-    else:  # the handovers listed in the four bundled files: 3 + 4 + 5 + 8
-        assert len(names) == 20
+    else:  # the handovers listed in the five bundled files: 3 + 4 + 5 + 8 + 4
+        assert len(names) == 24
         assert "Labbouneh hill" in names and "Kalbajar District" in names
 
 

@@ -141,3 +141,80 @@ def test_the_wheel_carries_the_bundled_library(tmp_path: Path) -> None:
     assert schema == (ROOT / "data" / "handover.schema.json").read_bytes()
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not [n for n in names if n.endswith(".lock") or "/." in n]  # no hidden files
+
+
+# --- the Gaza ceasefire of January 2025 (written by hand from the research sheet) ----------
+
+GAZA = "gaza-2025-ceasefire"
+
+
+def _gaza(invoke: Callable[..., Any], day: str) -> dict[str, Any]:
+    rows = _json(invoke, "status", "--agreement", GAZA, "--date", day)
+    return {r["id"]: r for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("day", "hid", "status", "left"),
+    [  # DESIGN's worked example: day 1 = 19 Jan 2025; day 22 = 9 Feb; 42 = 1 Mar; 50 = 9 Mar
+        ("2025-02-01", "netzarim", "pending", 8),
+        ("2025-02-10", "netzarim", "completed", None),
+        ("2025-03-20", "netzarim", "reversed", None),
+        ("2025-02-28", "philadelphi", "pending", 9),
+        ("2025-03-02", "philadelphi", "late-start", 7),
+        ("2025-03-09", "philadelphi", "due", 0),
+        ("2025-03-10", "philadelphi", "overdue", -1),
+        ("2025-03-18", "philadelphi", "lapsed", None),
+        ("2026-12-01", "philadelphi", "lapsed", None),
+        # Rashid Street: day 7 (25 Jan) blocked, a new date (27 Jan) agreed on the 26th, done
+        ("2025-01-25", "rashid-street", "due", 0),
+        ("2025-01-26", "rashid-street", "pending", 1),
+        ("2025-01-27", "rashid-street", "completed", None),
+        # The 700 m line: begun on 19 Jan; from 9 Feb no source can tell; lapsed with the deal
+        ("2025-02-01", "withdrawal-700m", "pending", 28),
+        ("2025-02-09", "withdrawal-700m", "unclear", None),
+        ("2025-03-18", "withdrawal-700m", "lapsed", None),
+    ],
+)
+def test_the_gaza_ceasefire_as_of_each_day(
+    invoke: Callable[..., Any], day: str, hid: str, status: str, left: int | None
+) -> None:
+    row = _gaza(invoke, day)[hid]
+    assert (row["status"], row["days_to_deadline"]) == (status, left)
+
+
+def test_netzarim_was_handed_over_on_time_then_taken_back(invoke: Callable[..., Any]) -> None:
+    on_time = _gaza(invoke, "2025-02-10")["netzarim"]
+    assert (on_time["completed"], on_time["on_time"]) == ("2025-02-09", True)
+    back = _gaza(invoke, "2025-03-20")["netzarim"]
+    assert (back["completed"], back["reversed"]) == ("2025-02-09", "2025-03-19")
+
+
+def test_gaza_changes_from_february_to_march_cite_their_own_sources(
+    invoke: Callable[..., Any],
+) -> None:
+    found = _json(invoke, "changes", "--agreement", GAZA, "--since", "2025-02-01", "--until",
+                  "2025-03-31")  # fmt: skip
+    got = [(c["date"], c["id"], c["kind"], [u.split("/")[2] for u in c["sources"]]) for c in found]
+    assert got == [
+        ("2025-02-09", "netzarim", "completed",
+         ["www.devdiscourse.com", "www.hurriyetdailynews.com", "www.gulf-times.com"]),
+        ("2025-02-09", "withdrawal-700m", "unclear", ["www.fdd.org"]),
+        ("2025-02-27", "philadelphi", "held",
+         ["news.az", "www.israelnationalnews.com", "fromthetrenchesworldreport.com"]),
+        ("2025-03-02", "philadelphi", "missed-start", []),  # computed: it cites nothing
+        ("2025-03-09", "philadelphi", "due", []),
+        ("2025-03-10", "philadelphi", "missed", []),
+        ("2025-03-10", "philadelphi", "held", ["www.brecorder.com", "anews.com.tr"]),
+        ("2025-03-18", GAZA, "ended", ["lbc.co.uk", "brecorder.com", "tripuratoday.com"]),
+        ("2025-03-19", "netzarim", "reversed",
+         ["www.trtworld.com", "www.startribune.com", "www.theyeshivaworld.com"]),
+    ]  # fmt: skip
+
+
+def test_gaza_says_its_data_was_checked_up_to_october_2025(invoke: Callable[..., Any]) -> None:
+    result = invoke("status", "--agreement", GAZA, "--date", "2026-12-01", "--format", "json",
+                    env={"HANDOVER_DATA": ""})  # fmt: skip
+    assert (
+        "gaza-2025-ceasefire: data checked up to 2025-10-10; later events are not recorded"
+        in result.stderr
+    )

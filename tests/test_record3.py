@@ -219,7 +219,7 @@ def test_bundled_adds_the_bundled_library_and_keeps_it_read_only(
                     "--format", "json")  # fmt: skip
     ids = {a["id"] for a in json.loads(listed.stdout)}
     assert ids == {"gaza-test", "nk-2020-trilateral", "egypt-israel-1979", "kumanovo-1999",
-                   "israel-lebanon-2024"}  # fmt: skip
+                   "israel-lebanon-2024", "gaza-2025-ceasefire"}  # fmt: skip
     without = invoke("--data", str(gaza), "agreements", "--date", "2025-03-02", "--format", "json")
     assert {a["id"] for a in json.loads(without.stdout)} == {"gaza-test"}
     before = SHIPPED.read_bytes()
@@ -227,6 +227,7 @@ def test_bundled_adds_the_bundled_library_and_keeps_it_read_only(
                      "--on", "2020-12-01")  # fmt: skip
     assert refused.exit_code == 2 and "read-only" in refused.stderr
     assert SHIPPED.read_bytes() == before
-    mine = invoke("--data", str(gaza), "--bundled", "record", "held", "philadelphi",
+    # philadelphi is in both the test file and the bundled Gaza file: named with its agreement
+    mine = invoke("--data", str(gaza), "--bundled", "record", "held", "gaza-test/philadelphi",
                   "--on", "2025-03-03")  # fmt: skip
     assert mine.exit_code == 0, mine.stderr

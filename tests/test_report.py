@@ -113,12 +113,13 @@ def test_the_library_report_warns_that_data_went_stale(
 ) -> None:
     page = _report(invoke, tmp_path, "--date", "2026-11-27", "--all", env={"HANDOVER_DATA": ""})
     headings = page.text["h2"]
-    assert len(headings) == 4  # NK, Kumanovo, Egypt-Israel, Israel-Lebanon
+    assert len(headings) == 5  # NK, Kumanovo, Egypt-Israel, Israel-Lebanon, Gaza
     stale = page.joined("header")
-    assert (  # only Israel-Lebanon's file says when it was checked
-        "1 of 4 agreements says when its data was last checked against the news "
-        "(the earliest: 5 July 2026); the others do not say." in stale
+    assert (  # Israel-Lebanon's and Gaza's files say when they were checked
+        "2 of 5 agreements say when their data was last checked against the news "
+        "(the earliest: 10 October 2025); the others do not say." in stale
     )
+    assert "the data was checked up to 10 October 2025" in stale  # Gaza's
     # Israel-Lebanon's file says it was checked up to 5 July 2026
     assert "the data was checked up to 5 July 2026" in stale
     assert "no news here does not mean nothing happened" in stale

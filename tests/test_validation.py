@@ -378,7 +378,7 @@ def test_every_bundled_agreement_names_the_schema_and_satisfies_it(path: Path) -
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../handover.schema.json"
     jsonschema.validate(as_an_editor_reads(text), json_schema())
-    assert parse(text, str(path)).schema_ == 2
+    assert parse(text, str(path)).schema_ in (2, 3)  # Gaza's file is written in schema 3
 
 
 url_parts = st.sampled_from(
