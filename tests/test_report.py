@@ -167,3 +167,14 @@ def test_the_report_goes_to_stdout_with_a_dash(run: Callable[..., Any]) -> None:
     result = run("report", "--date", "2020-11-26", "--output", "-")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>") and "</html>" in result.stdout
+
+
+def test_the_page_says_what_is_not_covered_in_words_for_readers(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    """On 20 Nov 2020 the bundled library holds two more agreements that exist (Egypt-Israel,
+    Kumanovo) with nothing open; the page says so without a command-line option."""
+    page = _report(invoke, tmp_path, "--date", "2020-11-20", env={"HANDOVER_DATA": ""})
+    text = page.joined("main") + page.joined("header") + page.joined("p")
+    assert "2 more agreements exist on 20 Nov 2020 but have nothing open." in text
+    assert "--all" not in text

@@ -530,3 +530,26 @@ def test_a_time_zone_too_long_for_a_file_name_is_an_unknown_zone(tmp_path: Path)
     with pytest.raises(DataFileError) as caught:
         parse(text, "tz.yaml")
     assert any("unknown time zone" in line for line in caught.value.lines)
+
+
+def test_an_interrupt_python_would_only_print_is_kept_quiet_and_ends_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An interrupt that lands in a callback Python runs for itself is not raised: Python
+    prints "Exception ignored in ..." with a traceback. The entry point's hook keeps it
+    quiet and remembers it (the run then ends with 130); other such errors go to the hook
+    that was there before."""
+    from types import SimpleNamespace
+
+    from handover import entry
+
+    monkeypatch.setattr(entry, "_interrupted", False)
+    passed_on: list[object] = []
+    other = SimpleNamespace(exc_value=ValueError("x"))
+    entry._unraisable(other, passed_on.append)
+    assert passed_on == [other] and entry._interrupted is False
+    entry._unraisable(SimpleNamespace(exc_value=KeyboardInterrupt()), passed_on.append)
+    assert passed_on == [other] and entry._interrupted is True
+    with pytest.raises(SystemExit) as ended:
+        entry.interrupted()
+    assert ended.value.code == 130

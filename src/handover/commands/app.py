@@ -53,18 +53,28 @@ class App:
         return spec.resolve(today_in(self.library().entries[0].dataset.agreement.timezone))
 
     def covered(
-        self, as_of: date, picked: Sequence[str] = (), show_all: bool = False
+        self,
+        as_of: date,
+        picked: Sequence[str] = (),
+        show_all: bool = False,
+        for_page: bool = False,
     ) -> tuple[list[Dataset], tuple[str, ...]]:
         """covered_entries(), with their datasets built."""
-        entries, more = self.covered_entries(as_of, picked, show_all)
+        entries, more = self.covered_entries(as_of, picked, show_all, for_page)
         return self.datasets(entries), more
 
     def covered_entries(
-        self, as_of: date, picked: Sequence[str] = (), show_all: bool = False
+        self,
+        as_of: date,
+        picked: Sequence[str] = (),
+        show_all: bool = False,
+        for_page: bool = False,
     ) -> tuple[list[Entry], tuple[str, ...]]:
         """The agreements a command about the state of play covers: those picked with
         --agreement; else all of them with --all, or when there is one; else those in play on
-        the date. And a line saying how many more there are. Their datasets not built yet."""
+        the date. And a line saying how many more there are: for the terminal, with the
+        option that shows them; `for_page`, in words for a reader only. Their datasets are
+        not built yet."""
         library = self.library()
         if picked:
             return self._picked(picked, show_all), ()
@@ -78,10 +88,8 @@ class App:
         if not hidden:
             return chosen, ()
         more = plural(hidden, "more agreement exists", "more agreements exist")
-        return chosen, (
-            f"{more} on {day_label(as_of)} but {'has' if hidden == 1 else 'have'} "
-            "nothing open (--all shows them)",
-        )
+        said = f"{more} on {day_label(as_of)} but {'has' if hidden == 1 else 'have'} nothing open"
+        return chosen, (f"{said}." if for_page else f"{said} (--all shows them)",)
 
     def existing(
         self, as_of: date, picked: Sequence[str] = (), show_all: bool = False

@@ -151,7 +151,7 @@ def report(
         raise click.UsageError("Missing option '--output' (a FILE.html, or - for stdout).")
     app.check_output(output)
     as_of = app.as_of(when)
-    datasets, more = app.covered(as_of, picked, show_all)
+    datasets, more = app.covered(as_of, picked, show_all, for_page=True)
     # Jinja2 and the chart: imported here so that the other commands never load them.
     from handover.output.figure import chart
     from handover.output.report import Section, render
