@@ -210,9 +210,8 @@ class Row(NamedTuple):
     def shown_original(self) -> date | None:
         """The original deadline as known on the date: empty while it is counted from an
         entry into force that has not happened."""
-        rule = self.handover.deadline
-        counted_from_force = not isinstance(rule, date) and rule.after == "in_force"
-        return None if self.before_force and counted_from_force else self.original_deadline
+        hidden = self.before_force and counted_from_force(self.handover)
+        return None if hidden else self.original_deadline
 
     @property
     def shown_deadline(self) -> date | None:
@@ -280,10 +279,13 @@ def last_event(handover: Handover, original: date) -> date:
 
 def original_deadline(handover: Handover, agreement: Agreement) -> date:
     """The handover's own deadline: the date written, or the date its rule gives."""
-    written = handover.deadline
-    if isinstance(written, date):
-        return written
-    return written.date_from(agreement.signed, agreement.in_force)
+    return _date_of(handover.deadline, agreement)
+
+
+def counted_from_force(handover: Handover) -> bool:
+    """Whether the handover's deadline is a rule counted from the entry into force."""
+    rule = handover.deadline
+    return not isinstance(rule, date) and rule.after == "in_force"
 
 
 def agreed_on(handover: Handover, agreement: Agreement) -> date:
@@ -308,10 +310,16 @@ def _deadline_in(events: Sequence[Happening], as_of: date, original: date) -> tu
     return deadline, count
 
 
-def _rule_or_date(value: date | Rule | None, agreement: Agreement) -> date | None:
-    if value is None or isinstance(value, date):
+def _date_of(value: date | Rule, agreement: Agreement) -> date:
+    """A date as written, or the date a rule gives for this agreement."""
+    if isinstance(value, date):
         return value
     return value.date_from(agreement.signed, agreement.in_force)
+
+
+def begin_by_date(handover: Handover, agreement: Agreement) -> date | None:
+    """The day the handover had to have begun by (schema 3), if the file says."""
+    return None if handover.begin_by is None else _date_of(handover.begin_by, agreement)
 
 
 def agreement_state(
@@ -354,14 +362,12 @@ def row(
     completed = max((e.date for e in closing if e.kind == "completed"), default=None)
     reversed_ = max((e.date for e in closing if e.kind == "reversed"), default=None)
     began = max((e.date for e in known if e.kind == "began"), default=None)
-    begin_by = _rule_or_date(handover.begin_by, agreement)
+    begin_by = begin_by_date(handover, agreement)
     state_now, state_since, ending = state or agreement_state(agreement, as_of)
-    counted_from_force = not isinstance(handover.deadline, date) and (
-        handover.deadline.after == "in_force"
-    )
     in_force = agreement.in_force
     since: date | None = None
-    if as_of < agreed or (counted_from_force and in_force is not None and as_of < in_force):
+    before_force = in_force is not None and as_of < in_force
+    if as_of < agreed or (before_force and counted_from_force(handover)):
         status = Status.NOT_AGREED
     elif closing:
         status = Status.COMPLETED if closing[-1].kind == "completed" else Status.REVERSED
@@ -574,7 +580,7 @@ def _handover_changes(handover: Handover, agreement: Agreement, until: date) -> 
                 "missed",
                 f"deadline {candidate.isoformat()} passed with no completion recorded",
             )
-    begin_by = _rule_or_date(h.begin_by, agreement)
+    begin_by = begin_by_date(h, agreement)
     if begin_by is not None:
         day = begin_by + timedelta(days=1)
         if row(h, agreement, day).status is Status.LATE_START:

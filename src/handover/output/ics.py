@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, vText
 from handover.output.plain import plain
 from handover.output.views import Export, Upcoming
 from handover.output.words import summary
+from handover.timeline import Row
 
 PRODID = "-//handover//territorial handovers//EN"
 
@@ -36,6 +37,12 @@ def _event(uid: str, day: object, title: str, description: str, stamp: datetime,
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0, 0), tzinfo=UTC)
+
+
+def _stamp(shaping: list[date], r: Row) -> datetime:
+    """An event's DTSTAMP: the latest day, as of the row's date, among the dates that shape
+    it (the earliest of them while none is known yet), at midnight UTC."""
+    return _midnight(max((d for d in shaping if d <= r.as_of), default=min(shaping)))
 
 
 CALENDAR_NAME = "Handover deadlines"  # a subscribed calendar keeps its name from run to run
@@ -69,8 +76,7 @@ def render(view: Export | Upcoming) -> bytes:
         about = f"{plain(agreement.title)}\n{plain(h.provision or '')}\n{summary(r)}".strip()
         # what shapes the deadline as known on the date: the signing, the agreement of the
         # obligation, the announcements of its revisions (r.revisions: those made by then)
-        shaped = [agreement.signed, r.agreed, *(v.announced for v in r.revisions)]
-        stamp = _midnight(max((d for d in shaped if d <= r.as_of), default=min(shaped)))
+        stamp = _stamp([agreement.signed, r.agreed, *(v.announced for v in r.revisions)], r)
         if sources:
             about += "\nSources:\n" + "\n".join(sources)
         deadline_event = _event(
@@ -91,9 +97,7 @@ def render(view: Export | Upcoming) -> bytes:
                     r.begin_by,
                     f"Start due: {name} ({route})",
                     about,
-                    _midnight(
-                        max(d for d in shaped if d <= r.as_of) if r.agreed <= r.as_of else r.agreed
-                    ),
+                    _stamp([agreement.signed, r.agreed], r),  # a start is shaped by no revision
                     0,
                 )
                 if sources:
