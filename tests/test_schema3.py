@@ -398,3 +398,55 @@ def test_since_takes_a_month_and_days_ago(invoke: Callable[..., Any]) -> None:
     assert ago.exit_code == 0 and json.loads(ago.stdout) == []
     wrong = invoke("--data", str(GAZA), "status", "--date", "2025-02")  # a month is not a day
     assert wrong.exit_code == 2
+
+
+def test_show_lists_every_event_known_on_the_date_with_its_sources(
+    invoke: Callable[..., Any],
+) -> None:
+    """Netzarim left on 9 Feb (reported by .../netzarim-left) and retaken on 19 Mar
+    (.../netzarim-retaken): on 1 Mar the first is shown with its report, the second is not."""
+    early = invoke("--data", str(GAZA), "show", "netzarim", "--date", "2025-03-01")
+    assert early.exit_code == 0, early.stderr
+    lines = early.stdout.splitlines()
+    at = lines.index("Completed 2025-02-09")
+    assert lines[at + 2].strip() == "https://example.org/netzarim-left"
+    assert "Taken back" not in early.stdout and "netzarim-retaken" not in early.stdout
+    late = invoke("--data", str(GAZA), "show", "netzarim", "--date", "2025-03-20")
+    lines = late.stdout.splitlines()
+    assert lines.index("Completed 2025-02-09") < lines.index("Taken back 2025-03-19")
+    assert "https://example.org/netzarim-retaken" in late.stdout
+    # a held report with its note; a postponement without a new date says so
+    held = invoke("--data", str(GAZA), "show", "philadelphi", "--date", "2025-03-01")
+    assert "Reported still held 2025-02-27\nWe will not leave.\n" in held.stdout
+    rashid = invoke("--data", str(GAZA), "show", "rashid", "--date", "2025-01-25")
+    assert "Postponed 2025-01-25: no new date\nBlocked over a hostage's release\n" in (
+        rashid.stdout
+    )
+
+
+def test_the_report_cites_the_sources_of_events_and_of_the_agreement(
+    invoke: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The collapse (.../collapse) and the corridor's reports are cited only by events: the
+    report of 20 Mar lists them; that of 1 Mar lists the withdrawal but not what came later."""
+    page = tmp_path / "r.html"
+    for day, present, absent in [
+        ("2025-03-20", ["collapse", "netzarim-left", "netzarim-retaken"], []),
+        ("2025-03-01", ["netzarim-left"], ["collapse", "netzarim-retaken"]),
+    ]:
+        result = invoke("--data", str(GAZA), "report", "--date", day, "--output", str(page))
+        assert result.exit_code == 0, result.stderr
+        html = page.read_text(encoding="utf-8")
+        for name in present:
+            assert f'href="https://example.org/{name}"' in html, (day, name)
+        for name in absent:
+            assert f"example.org/{name}" not in html, (day, name)
+
+
+def test_validate_counts_a_schema_three_file_in_events(invoke: Callable[..., Any]) -> None:
+    # gaza.yaml, counted by hand: the agreement's end, and 2 + 1 + 1 + 3 handover events
+    # (Netzarim, Philadelphi, the line, Rashid); sources: the agreement's, its end's, 2 of
+    # Netzarim's events, 1 of Philadelphi's, 1 of Rashid's first postponement
+    result = invoke("validate", str(GAZA))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("4 handovers, 8 events, 6 sources\n")

@@ -25,6 +25,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -155,7 +156,16 @@ def published_label(published: date | str) -> str:
     return published if isinstance(published, str) else published.isoformat()
 
 
-Published = Annotated[date | str, BeforeValidator(to_published)]
+# What an editor checking the file against the JSON Schema accepts: what to_published does
+# (a YAML reader gives a bare year `2019` as a number, a month `2020-05` as text).
+_PUBLISHED_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2})?$"},
+        {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+    ]
+}
+Published = Annotated[date | str, BeforeValidator(to_published), WithJsonSchema(_PUBLISHED_SCHEMA)]
 NAME_LIMIT = 200  # names, aliases, parties: looked up, folded, shown in table cells
 TEXT_LIMIT = 20_000  # titles, notes, reasons: a few paragraphs
 Text = Annotated[

@@ -269,6 +269,20 @@ def visible(sources: Iterable[Source], as_of: date) -> tuple[Source, ...]:
     return tuple(s for s in sources if s.published is None or known_from(s.published) <= as_of)
 
 
+def handover_sources(handover: Handover, as_of: date) -> tuple[Source, ...]:
+    """Everything cited for a handover as of a date: its own sources, then those of each
+    event that has happened by then; none published after the date."""
+    own = list(handover.sources)
+    own += [s for e in happenings(handover) if e.date <= as_of for s in e.sources]
+    return visible(own, as_of)
+
+
+def agreement_sources(agreement: Agreement, as_of: date) -> tuple[Source, ...]:
+    """The agreement's own sources and those of its events by the date, as visible then."""
+    own = [*agreement.sources, *(s for e in agreement.events if e.date <= as_of for s in e.sources)]
+    return visible(own, as_of)
+
+
 def last_event(handover: Handover, original: date) -> date:
     """The last date the record of a handover speaks of: its deadlines, its events."""
     dates = [original]

@@ -30,15 +30,17 @@ def validate(app: App, paths: tuple[str, ...]) -> None:
     library = load_library(list(paths) or app.data_options)
     for entry in library.entries:
         dataset = entry.dataset
-        revisions = sum(len(h.revisions) for h in dataset.handovers)
-        sources = len(dataset.agreement.sources) + sum(
-            len(h.sources) + sum(len(r.sources) for r in h.revisions) for h in dataset.handovers
-        )
-        counts = [
-            (len(dataset.handovers), "handover"),
-            (revisions, "revision"),
-            (sources, "source"),
-        ]
+        agreement, handovers = dataset.agreement, dataset.handovers
+        events = [e for h in handovers for e in h.events]
+        revisions = [r for h in handovers for r in h.revisions]
+        sources = [*agreement.sources, *(s for e in agreement.events for s in e.sources)]
+        sources += [s for h in handovers for s in h.sources]
+        sources += [s for e in events for s in e.sources]
+        sources += [s for r in revisions for s in r.sources]
+        # schema 3 tells events (postponements, completions, ...); 1 and 2 tell revisions
+        happened = len(agreement.events) + len(events)
+        told = (happened, "event") if dataset.schema_ == 3 else (len(revisions), "revision")
+        counts = [(len(handovers), "handover"), told, (len(sources), "source")]
         summary = ", ".join(plural(n, noun) for n, noun in counts)
         write_stdout(f"{entry.path}: valid: agreement {entry.id}, {summary}\n")
 

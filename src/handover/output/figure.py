@@ -9,7 +9,7 @@ from datetime import date
 from handover.dates import day_label
 from handover.models import Dataset
 from handover.output.svgchart import render_svg
-from handover.timeline import Row, visible
+from handover.timeline import Row, agreement_sources, handover_sources
 
 
 def chart(
@@ -25,8 +25,8 @@ def chart(
         f"{r.handover.name}: {r.status.value}." for r in shown
     )
     cited = sum(  # the sources that exist on the date: none published after it
-        len(visible(d.agreement.sources, as_of))
-        + sum(len(visible(h.sources, as_of)) for h in d.handovers)
+        len(agreement_sources(d.agreement, as_of))
+        + sum(len(handover_sources(h, as_of)) for h in d.handovers)
         for d in datasets
     )
     checked = [d.agreement.checked for d in datasets if d.agreement.checked]

@@ -17,7 +17,7 @@ from handover.models import Agreement, Source
 from handover.output.plain import plain
 from handover.output.words import summary
 from handover.plural import plural
-from handover.timeline import Change, Row, Status, visible
+from handover.timeline import Change, Row, Status, agreement_sources, handover_sources
 
 
 class Section(NamedTuple):
@@ -79,8 +79,10 @@ def cited(section: Section, as_of: date) -> list[tuple[Source, list[str]]]:
     """Each source known on the date once, with what it supports ("the agreement", or the
     handovers' names), in the order the data cites them."""
     found: dict[tuple[str | None, str], tuple[Source, list[str]]] = {}
-    pairs = [(s, "the agreement") for s in visible(section.agreement.sources, as_of)]
-    pairs += [(s, r.handover.name) for r in section.rows for s in r.sources]
+    pairs = [(s, "the agreement") for s in agreement_sources(section.agreement, as_of)]
+    pairs += [
+        (s, r.handover.name) for r in section.rows for s in handover_sources(r.handover, as_of)
+    ]
     for source, what in pairs:
         key = (source.url, source_label(source))
         entry = found.setdefault(key, (source, []))

@@ -31,7 +31,7 @@ from handover.output.views import (
     Upcoming,
 )
 from handover.output.words import summary
-from handover.timeline import AgreementFields, Change, Row, Status, visible
+from handover.timeline import AgreementFields, Change, Happening, Row, Status, happenings, visible
 
 _STATUS_STYLE = {
     Status.COMPLETED: "green",
@@ -240,6 +240,23 @@ def _source_line(source: Source) -> Text:
     return line
 
 
+_EVENT_WORDS = {
+    "began": "Began",
+    "completed": "Completed",
+    "reversed": "Taken back",
+    "held": "Reported still held",
+    "unclear": "Unclear from",
+}
+
+
+def _event_heading(e: Happening) -> str:
+    """An event's heading in show: `Postponed 2020-11-15: deadline 2020-11-25`."""
+    if e.kind == "postponed":
+        after = "no new date" if e.deadline is None else f"deadline {e.deadline.isoformat()}"
+        return f"Postponed {e.date.isoformat()}: {after}"
+    return f"{_EVENT_WORDS[e.kind]} {e.date.isoformat()}"
+
+
 def show(r: Row, agreement: Agreement) -> list[RenderableType]:
     """The whole record of one handover as of a date, with the sources behind every date."""
     h = r.handover
@@ -265,15 +282,12 @@ def show(r: Row, agreement: Agreement) -> list[RenderableType]:
         if r.notes_written_later:
             about += f" (written later; it may tell of events after {r.as_of.isoformat()})"
         out += [title(about), Text(plain(h.notes))]
-    for revision in r.revisions:
-        out.append(
-            title(
-                f"Revision announced {revision.announced.isoformat()}: "
-                f"deadline {revision.deadline.isoformat()}"
-            )
-        )
-        out.append(Text(plain(revision.reason)))
-        out += [_source_line(s) for s in visible(revision.sources, r.as_of)]
+    for e in happenings(h):  # every event known on the date, each with its own sources
+        if e.date > r.as_of:
+            break
+        out.append(title(_event_heading(e)))
+        out += [Text(plain(words)) for words in (e.reason, e.note) if words]
+        out += [_source_line(s) for s in visible(e.sources, r.as_of)]
     if r.sources:
         out.append(title("Sources"))
         out += [_source_line(s) for s in r.sources]
