@@ -18,6 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "handover.yaml"
 
 
+def before_kalbajar_news() -> str:
+    """The bundled NK file as it stood before Kalbajar's postponement and completion were
+    recorded: its events cut out (README's record tour starts from this)."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    start = text.index("    events:\n      - date: 2020-11-15\n        kind: postponed")
+    end = text.index("    notes:", start)
+    return text[:start] + text[end:]
+
+
 def installed_command() -> str:
     """The console script installed beside this Python (what a user runs)."""
     script = Path(sys.executable).parent / ("handover.exe" if os.name == "nt" else "handover")

@@ -23,13 +23,16 @@ def test_shipped_dataset_loads_with_its_three_handovers() -> None:
     assert [h.id for h in dataset.handovers] == ["kalbajar", "aghdam", "lachin"]
     assert dataset.agreement.timezone == "Asia/Baku"
     kalbajar = dataset.handovers[0]
-    assert [(str(r.announced), str(r.deadline)) for r in kalbajar.revisions] == [
-        ("2020-11-15", "2020-11-25")
+    assert dataset.schema_ == 3
+    assert [(str(e.date), e.kind, str(e.deadline)) for e in kalbajar.events] == [
+        ("2020-11-15", "postponed", "2020-11-25"),
+        ("2020-11-25", "completed", "None"),
     ]
-    # Every handover, and every revision, carries its sources.
+    # Every handover carries its own sources (the text of the statement), and every event
+    # the reports of it.
     for h in dataset.handovers:
         assert h.sources
-        assert all(r.sources for r in h.revisions)
+        assert h.events and all(e.sources for e in h.events)
 
 
 def test_bundled_copy_is_the_shipped_file() -> None:

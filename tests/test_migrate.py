@@ -15,13 +15,13 @@ import pytest
 from handover.library import load
 from handover.timeline import rows
 
-from .conftest import ROOT, SHIPPED, write
+from .conftest import ROOT, write
 
-BUNDLED = [  # the bundled files written in schema 1 or 2 (Gaza's is schema 3 already)
-    path
-    for path in [SHIPPED, *sorted((ROOT / "data" / "agreements").glob("*.yaml"))]
-    if "\nschema: 3\n" not in path.read_text(encoding="utf-8")
-]
+# The bundled library as it stood in schemas 1 and 2, before it moved to schema 3: real files
+# people have (tests/before-schema3/README.md).
+BEFORE = ROOT / "tests" / "before-schema3"
+OLD_NK = BEFORE / "handover.yaml"
+BUNDLED = sorted(BEFORE.glob("*.yaml"))
 UNDATED = re.compile(r"^(\s*)- (publisher|url|title): .*$")
 
 
@@ -94,8 +94,8 @@ def test_migrate_keeps_every_other_byte_and_its_comments(
     invoke: Callable[..., Any], tmp_path: Path
 ) -> None:
     copy = tmp_path / "nk.yaml"
-    shutil.copyfile(SHIPPED, copy)
-    before = SHIPPED.read_text(encoding="utf-8").splitlines()
+    shutil.copyfile(OLD_NK, copy)
+    before = OLD_NK.read_text(encoding="utf-8").splitlines()
     assert invoke("migrate", str(copy)).exit_code == 0
     after = copy.read_text(encoding="utf-8").splitlines()
     # Every comment line is kept; lines differ only where schema 3 words them differently.
@@ -121,7 +121,7 @@ def test_migrate_keeps_every_other_byte_and_its_comments(
 def test_migrate_invents_no_date(invoke: Callable[..., Any], tmp_path: Path) -> None:
     """Kumanovo's agreement-level source has no published date: listed at its line, and
     nothing is written (exit 1)."""
-    original = ROOT / "data" / "agreements" / "kumanovo-1999.yaml"
+    original = BEFORE / "kumanovo-1999.yaml"
     copy = tmp_path / "k.yaml"
     shutil.copyfile(original, copy)
     result = invoke("migrate", str(copy))
@@ -137,9 +137,9 @@ def test_migrate_dry_run_shows_the_diff_and_writes_nothing(
     invoke: Callable[..., Any], tmp_path: Path
 ) -> None:
     copy = tmp_path / "nk.yaml"
-    shutil.copyfile(SHIPPED, copy)
+    shutil.copyfile(OLD_NK, copy)
     result = invoke("migrate", str(copy), "--dry-run")
     assert result.exit_code == 0
     assert "-schema: 1\n+schema: 3\n" in result.stdout
     assert "+      - date: 2020-11-15\n+        kind: postponed\n" in result.stdout
-    assert copy.read_bytes() == SHIPPED.read_bytes()
+    assert copy.read_bytes() == OLD_NK.read_bytes()

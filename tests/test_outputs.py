@@ -213,8 +213,10 @@ def test_changes_detail_for_late_and_revised_completions(
     kalbajar = invoke(
         "changes", "--since", "2020-11-25", "--until", "2020-11-25", "--format", "json"
     )
-    assert json.loads(kalbajar.stdout)[0]["detail"] == (
-        "completed on time by the revised deadline, 10 days after the original"
+    assert json.loads(kalbajar.stdout)[0]["detail"] == (  # then the event's note, as written
+        "completed on time by the revised deadline, 10 days after the original: Azerbaijani "
+        "army units entered the district from the Dashkasan and Goygol directions; "
+        "Armenian-side media put the handover at 00:00 Yerevan time."
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import MINIMAL, SHIPPED, write
+from .conftest import MINIMAL, SHIPPED, before_kalbajar_news, write
 
 GAZA = Path(__file__).parent / "schema3" / "gaza.yaml"
 
@@ -168,9 +168,7 @@ def test_a_recorded_source_is_not_shown_before_the_news_it_reports(
 ) -> None:
     """README's own example: recording Kalbajar's completion with its report; on 12 Nov the
     report of 25 Nov does not exist yet."""
-    text = SHIPPED.read_text(encoding="utf-8")
-    start = text.index("    completed: 2020-11-25\n")
-    path = write(tmp_path, text[:start] + text[start + len("    completed: 2020-11-25\n") :])
+    path = write(tmp_path, before_kalbajar_news())
     result = invoke("--data", str(path), "record", "complete", "Karvachar", "--on",
                     "25 Nov 2020", "--source", "https://example.org/report-of-25-nov")  # fmt: skip
     assert result.exit_code == 0, result.stderr

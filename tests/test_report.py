@@ -71,10 +71,10 @@ def test_the_nk_report_says_what_stood_on_the_day(
     assert page.joined("h1") == "Handovers as of 26 November 2020"
     header = page.joined("header")
     assert "What was known on 26 November 2020" in header
-    # the NK file has no `checked`
-    assert "The data does not say when it was last checked against the news." in header
+    # the NK file's sources reach 8 November 2025 (`checked`)
+    assert "The data was last checked against the news on 8 November 2025." in header
     assert page.text["dt"] == ["Parties", "Signed", "Data checked"]
-    assert page.text["dd"] == ["Armenia, Azerbaijan, Russia", "10 November 2020", "not stated"]
+    assert page.text["dd"] == ["Armenia, Azerbaijan, Russia", "10 November 2020", "8 November 2025"]
     assert "2 of 3 handovers completed; 1 pending." in page.joined("p")
     body_rows = [r for r in page.rows if any(r)]  # the header row is in <thead>
     assert [r[:4] for r in body_rows] == [
@@ -115,9 +115,9 @@ def test_the_library_report_warns_that_data_went_stale(
     headings = page.text["h2"]
     assert len(headings) == 5  # NK, Kumanovo, Egypt-Israel, Israel-Lebanon, Gaza
     stale = page.joined("header")
-    assert (  # Israel-Lebanon's and Gaza's files say when they were checked
-        "2 of 5 agreements say when their data was last checked against the news "
-        "(the earliest: 10 October 2025); the others do not say." in stale
+    assert (  # every bundled file says when it was checked; Egypt-Israel's is the earliest
+        "5 of 5 agreements say when their data was last checked against the news "
+        "(the earliest: 26 May 2025)." in stale
     )
     assert "the data was checked up to 10 October 2025" in stale  # Gaza's
     # Israel-Lebanon's file says it was checked up to 5 July 2026
