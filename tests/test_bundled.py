@@ -155,7 +155,7 @@ def _gaza(invoke: Callable[..., Any], day: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("day", "hid", "status", "left"),
-    [  # DESIGN's worked example: day 1 = 19 Jan 2025; day 22 = 9 Feb; 42 = 1 Mar; 50 = 9 Mar
+    [  # README's worked example: day 1 = 19 Jan 2025; day 22 = 9 Feb; 42 = 1 Mar; 50 = 9 Mar
         ("2025-02-01", "netzarim", "pending", 8),
         ("2025-02-10", "netzarim", "completed", None),
         ("2025-03-20", "netzarim", "reversed", None),

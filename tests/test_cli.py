@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import MINIMAL, SHIPPED, write
 
-# The documented fields, in their order, copied from the design (not from the code).
+# The documented fields, in their order, copied from README's "Fields" (not from the code).
 FIELDS = [
     "id",
     "name",

@@ -27,7 +27,7 @@ def _rows(invoke: Callable[..., Any], day: str) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in json.loads(result.stdout)}
 
 
-# (day, handover) -> (status, days_to_deadline, deadline) as DESIGN's worked example says
+# (day, handover) -> (status, days_to_deadline, deadline) as README's worked example says
 WORKED = [
     ("2025-02-01", "netzarim", "pending", 8, "2025-02-09"),
     ("2025-02-10", "netzarim", "completed", None, "2025-02-09"),
@@ -284,7 +284,7 @@ def test_status_filters_by_status_over_every_agreement(invoke: Callable[..., Any
 
 def test_show_an_agreement(invoke: Callable[..., Any]) -> None:
     """show AGREEMENT: its agreements row, with `handovers` the list of their rows (the
-    design names both so), then time zone, events and sources as of the date."""
+    README names both so), then time zone, events and sources as of the date."""
     result = invoke("--data", str(GAZA), "show", "gaza-test", "--date", "2025-03-20",
                     "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.stderr

@@ -158,7 +158,7 @@ AGREEMENT = Agreement.model_validate(
 
 
 @pytest.mark.parametrize("on", WORKED_CASES)
-def test_worked_cases_written_from_the_design(on: str) -> None:
+def test_worked_cases_written_from_the_readme(on: str) -> None:
     r = row(Handover.model_validate(WORKED_HANDOVER), AGREEMENT, D(on))
     fields = r.fields()
     got = tuple(
