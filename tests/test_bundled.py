@@ -255,6 +255,9 @@ def test_every_source_in_the_library_says_when_it_was_published() -> None:
         assert sources, path.name
         undated = [s.get("url") or s.get("publisher") for s in sources if not s.get("published")]
         assert undated == [], path.name
+        events = [*data["agreement"].get("events", [])]
+        events += [e for h in data["handovers"] for e in h.get("events", [])]
+        assert events and all(e.get("sources") for e in events), path.name  # each cites its news
 
 
 # Every alias, as the research sheets attest it (a town's other spelling, its name in the
