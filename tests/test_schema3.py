@@ -450,3 +450,12 @@ def test_validate_counts_a_schema_three_file_in_events(invoke: Callable[..., Any
     result = invoke("validate", str(GAZA))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.endswith("4 handovers, 8 events, 6 sources\n")
+
+
+def test_upcoming_lists_a_handover_late_to_start(invoke: Callable[..., Any]) -> None:
+    """On 2 March Philadelphi missed its start (day 42, 1 March) but its deadline (day 50,
+    9 March) is still ahead: it is upcoming, in the table and in the calendar."""
+    found = invoke("--data", str(GAZA), "upcoming", "--date", "2025-03-02", "--format", "json")
+    assert [(r["id"], r["status"], r["deadline"]) for r in json.loads(found.stdout)] == [
+        ("philadelphi", "late-start", "2025-03-09")
+    ]

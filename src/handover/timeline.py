@@ -446,11 +446,12 @@ def rows_of(datasets: Iterable[Dataset], as_of: date) -> list[Row]:
 
 
 def upcoming(all_rows: Sequence[Row], within: int | None = None) -> tuple[list[Row], int]:
-    """Pending or due handovers, soonest deadline first, and how many are overdue."""
+    """Pending (late to start included: its deadline is still ahead) or due handovers,
+    soonest deadline first, and how many are overdue."""
     due = [
         r
         for r in all_rows
-        if r.status in (Status.PENDING, Status.DUE)
+        if r.status in (Status.PENDING, Status.LATE_START, Status.DUE)
         and (within is None or (r.deadline - r.as_of).days <= within)
     ]
     due.sort(key=lambda r: (r.deadline, r.agreement.id, r.handover.id))
