@@ -77,12 +77,12 @@ def test_the_nk_report_says_what_stood_on_the_day(
     assert page.text["dd"] == ["Armenia, Azerbaijan, Russia", "10 November 2020", "8 November 2025"]
     assert "2 of 3 handovers completed; 1 pending." in page.joined("p")
     body_rows = [r for r in page.rows if any(r)]  # the header row is in <thead>
-    assert [r[:4] for r in body_rows] == [
-        ["Kalbajar District", "completed", "25 Nov 2020", "25 Nov 2020"],
-        ["Aghdam District", "completed", "20 Nov 2020", "20 Nov 2020"],
-        ["Lachin District", "pending", "1 Dec 2020", "–"],
+    assert [r[:5] for r in body_rows] == [
+        ["Kalbajar District", "Armenia → Azerbaijan", "completed", "25 Nov 2020", "25 Nov 2020"],
+        ["Aghdam District", "Armenia → Azerbaijan", "completed", "20 Nov 2020", "20 Nov 2020"],
+        ["Lachin District", "Armenia → Azerbaijan", "pending", "1 Dec 2020", "–"],
     ]
-    assert body_rows[2][4] == "5 days left"
+    assert body_rows[2][5] == "5 days left"
     # the four dated changes of the window, oldest first
     items = page.joined("main").split("What changed in the last 30 days")[1].split("Sources")[0]
     assert [d for d in ("10 Nov", "15 Nov", "20 Nov", "25 Nov") if d + " 2020:" in items] == [
@@ -113,7 +113,11 @@ def test_the_library_report_warns_that_data_went_stale(
 ) -> None:
     page = _report(invoke, tmp_path, "--date", "2026-11-27", "--all", env={"HANDOVER_DATA": ""})
     headings = page.text["h2"]
-    assert len(headings) == 5  # NK, Kumanovo, Egypt-Israel, Israel-Lebanon, Gaza
+    # a summary first, then the five agreements, most urgent first: Lebanon's overdue
+    # positions; then those with nothing open (the others, by title)
+    assert headings[0] == "At a glance" and len(headings) == 6
+    assert headings[1] == "Israel-Lebanon cessation of hostilities (2024)"
+    assert headings[2:] == sorted(headings[2:])
     stale = page.joined("header")
     assert (  # every bundled file says when it was checked; Egypt-Israel's is the earliest
         "5 of 5 agreements say when their data was last checked against the news "
@@ -123,7 +127,7 @@ def test_the_library_report_warns_that_data_went_stale(
     # Israel-Lebanon's file says it was checked up to 5 July 2026
     assert "the data was checked up to 5 July 2026" in stale
     assert "no news here does not mean nothing happened" in stale
-    assert "nav" in page.tags
+    assert "#israel-lebanon-2024" in page.links  # the summary links each section
     # the five positions Israel kept are overdue on the day: 18 Feb 2025 to 27 Nov 2026
     assert "3 of 8 handovers completed; 5 overdue by 647 days." in page.joined("p")
     # a source the data cites for each of the five positions is listed once, with all five

@@ -223,3 +223,17 @@ def status_option(command: F) -> F:
         callback=_statuses,
         help="Only handovers with one of these statuses (pending, overdue, lapsed, ...).",
     )(command)
+
+
+def base_url(value: str | None) -> str | None:
+    """--base-url: an http(s) URL, kept with one closing slash (pages are named under it)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise click.BadParameter(
+            f"{value!r} is not an http or https URL", param_hint="'--base-url'"
+        )
+    return value if value.endswith("/") else value + "/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import click
@@ -11,6 +12,7 @@ from handover.commands.options import (
     DateParam,
     agreement_option,
     all_option,
+    base_url,
     data_option,
     date_option,
     format_option,
@@ -65,6 +67,15 @@ def export(
 @agreement_option
 @all_option
 @format_option(ChangeLog)
+@output_option("--output", "output", help="Write to FILE (atomically), not stdout; - is stdout.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    callback=lambda _ctx, _param, value: base_url(value),
+    help="Atom: where the site is published; the feed links itself and its pages there.",
+)
+@click.option("--title", metavar="TEXT", help="Atom: the feed's title (and, without --base-url, "
+              "what its id rests on). Default: Handover changes.")  # fmt: skip
 @data_option
 @pass_app
 def changes(
@@ -74,8 +85,12 @@ def changes(
     picked: tuple[str, ...],
     show_all: bool,
     fmt: str,
+    output: str | None,
+    base_url: str | None,
+    title: str | None,
 ) -> None:
     """What happened in a window: signed, revised, due, missed, completed; oldest first."""
+    app.check_output(output)
     start, end = app.as_of(since), app.as_of(until)
     if end < start:
         raise click.BadParameter(
@@ -88,7 +103,11 @@ def changes(
         key=change_order,
     )
     ids = tuple(d.agreement.id for d in datasets)
-    emit_view(fmt, ChangeLog(heading, found, app.staleness(end, datasets), ids, end))
+    feed_name = "feed.xml" if output in (None, "-") else os.path.basename(str(output))
+    view = ChangeLog(heading, found, app.staleness(end, datasets), ids, end,
+                     title=title or "Handover changes", base_url=base_url,
+                     linked=base_url is not None, self_name=feed_name)  # fmt: skip
+    emit_view(fmt, view, output)
 
 
 @click.command()
@@ -129,11 +148,11 @@ def timeline(
         return
     from handover.output.figure import chart, page  # the chart's modules: only here
 
-    picture, heading_text = chart(datasets, rows, as_of)
+    figure = chart(datasets, rows, as_of)
     if svg:
-        write_out(picture, svg)
+        write_out(figure.wide, svg)
     if html:
-        write_out(page(heading_text, picture), html)
+        write_out(page(figure.heading, figure), html)
 
 
 @click.command()
@@ -161,7 +180,7 @@ def report(
     sections = []
     for d in datasets:
         rows = rows_of([d], as_of)
-        picture = chart([d], rows, as_of, ids=f"chart-{d.agreement.id}")[0]
+        picture = chart([d], rows, as_of, ids=f"chart-{d.agreement.id}").html()
         sections.append(Section(d.agreement, rows, changes_in(d, since, as_of), picture))
     write_out(render(as_of, sections, more, RECENT_DAYS), output)
 

@@ -38,8 +38,20 @@ def _distinct(found: str, seen: dict[str, int]) -> str:
     return found if seen[found] == 1 else f"{found}/{seen[found]}"
 
 
-def _stamp(day: date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+def _stamp(day: date, nth: int = 0) -> str:
+    """Midnight UTC of the day, plus a second for each earlier change of that day, so that
+    entries of one day keep their order in a reader that sorts by time."""
+    return f"{day.isoformat()}T00:{nth // 60:02d}:{nth % 60:02d}Z"
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) or "feed"
+
+
+def page_link(agreement: str, subject: str) -> str:
+    """The site page and anchor a change is about, relative to the site's root."""
+    anchor = agreement if subject == agreement else f"{agreement}/{subject}"
+    return f"{agreement}/index.html#{anchor}"
 
 
 def _text(parent: ET.Element, name: str, text: str, **attrs: str) -> ET.Element:
@@ -49,27 +61,39 @@ def _text(parent: ET.Element, name: str, text: str, **attrs: str) -> ET.Element:
 
 
 def render(view: ChangeLog) -> bytes:
+    """The feed. Its id rests on where it is published (`base_url`) or on its title, never on
+    which agreements exist, so adding one to the library does not make a new feed."""
     ET.register_namespace("", ATOM)
-    agreements = sorted({c.agreement for c in view.changes} | set(view.agreements))
-    named = ", ".join(agreements) or "none"
+    base = view.base_url
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "en"})
-    _text(feed, "id", f"{TAG}changes/{'+'.join(agreements) or 'none'}")
-    _text(feed, "title", f"Handover changes: {named}")
+    _text(feed, "id", f"{base}{view.self_name}" if base else f"{TAG}feed/{_slug(view.title)}")
+    _text(feed, "title", view.title)
     _text(feed, "subtitle", view.heading)
+    prefix = base or ""
+    if base:
+        ET.SubElement(feed, "link", {"rel": "self", "href": f"{base}{view.self_name}"})
+    if view.linked:
+        page = {"rel": "alternate", "type": "text/html", "href": f"{prefix}index.html"}
+        ET.SubElement(feed, "link", page)
     newest = max((c.date for c in view.changes), default=view.until)
-    _text(feed, "updated", _stamp(newest))
+    _text(feed, "updated", _stamp(newest, sum(c.date == newest for c in view.changes) - 1))
     author = ET.SubElement(feed, "author")
     _text(author, "name", _package)
     _text(feed, "generator", _package)
     seen: dict[str, int] = {}
+    today: tuple[date, int] = (date.min, 0)
     for change in view.changes:
+        today = (change.date, today[1] + 1 if today[0] == change.date else 0)
         entry = ET.SubElement(feed, "entry")
         found = entry_id(change.agreement, change.id, change.kind, change.date)
         _text(entry, "id", _distinct(found, seen))
         _text(entry, "title", f"{plain(change.name)}: {change.kind}")  # the name's own bidi closed
-        _text(entry, "updated", _stamp(change.date))
-        _text(entry, "published", _stamp(change.date))
+        _text(entry, "updated", _stamp(change.date, today[1]))
+        _text(entry, "published", _stamp(change.date, today[1]))
         _text(entry, "content", change.detail, type="text")
+        if view.linked:
+            href = prefix + page_link(change.agreement, change.id)
+            ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": href})
         for url in change.links:
             ET.SubElement(entry, "link", {"rel": "related", "href": plain(url)})
     ET.indent(feed)

@@ -52,6 +52,10 @@ class ChangeLog(NamedTuple):
     notes: tuple[str, ...] = ()
     agreements: tuple[str, ...] = ()  # the agreements covered (ids)
     until: date = date.min  # the window's last day
+    title: str = "Handover changes"  # the feed's title; with base_url, what its id rests on
+    base_url: str | None = None  # where the site is published (ends with /), for the feed
+    linked: bool = False  # link the feed and its entries to the site's pages (site, base_url)
+    self_name: str = "feed.xml"  # the feed's own file name, for rel="self" with base_url
 
 
 class Detail(NamedTuple):

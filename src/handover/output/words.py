@@ -10,6 +10,18 @@ from handover.timeline import OPEN, Row, Status
 
 STALE_NEWS_DAYS = 30  # an open handover whose last news is older than this says so
 
+# A status in words for readers (pages, the chart's description), not the code a program reads.
+STATUS_WORDS = {
+    Status.NOT_AGREED: "not yet agreed",
+    Status.LATE_START: "late to start",
+    Status.REVERSED: "taken back",
+    Status.POSTPONED: "postponed, no new date",
+}
+
+
+def status_words(status: Status) -> str:
+    return STATUS_WORDS.get(status, status.value)
+
 
 def days(n: int) -> str:
     return plural(n, "day")
