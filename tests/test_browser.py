@@ -24,7 +24,7 @@ import pytest
 
 from .conftest import MINIMAL, write
 
-WIDTHS = (360, 1280)
+WIDTHS = (360, 768, 1280)
 
 
 def _chromium() -> str | None:
@@ -72,37 +72,119 @@ def _open(browser: Any, page_file: Path, width: int) -> tuple[Any, list[str], li
     return page, console, requests
 
 
-def _centres(page: Any, selector: str) -> list[dict[str, Any]]:
-    return list(
-        page.eval_on_selector_all(
-            selector,
-            """els => els.map(e => {
-                const b = e.getBoundingClientRect();
-                return {x: b.left + b.width / 2, text: e.textContent,
-                        kind: e.getAttribute('data-kind'),
-                        row: e.closest('g.row')?.getAttribute('data-id') ?? null};
-            })""",
-        )
-    )
+# What a reader sees of the chart on the screen: only the drawing shown at this width (a page
+# carries it twice, wide and narrow), with the browser's boxes of its tick labels, marks,
+# texts and as-of segments. `data-kind` only says which mark is which; dates are read off the
+# axis labels, as a reader does.
+CHART_JS = """() => {
+  const box = e => {
+    const b = e.getBoundingClientRect();
+    return [b.left, b.top, b.right, b.bottom];
+  };
+  return [...document.querySelectorAll('svg[data-width]')]
+    .filter(s => s.getBoundingClientRect().width > 0)
+    .map(svg => ({
+      box: box(svg),
+      agreement: svg.closest('section') ? svg.closest('section').id : null,
+      ticks: [...svg.querySelectorAll('g.tick')].map(t => ({
+        text: t.querySelector('text').textContent.trim(),
+        box: box(t.querySelector('line.tick-mark'))})),
+      marks: [...svg.querySelectorAll('g.row [data-kind]')].map(m => ({
+        row: m.closest('g.row').getAttribute('data-id'), kind: m.getAttribute('data-kind'),
+        box: box(m)})),
+      texts: [...svg.querySelectorAll('text')].map(t => ({
+        text: t.textContent.trim(), box: box(t)})),
+      asof: [...svg.querySelectorAll('g.as-of line')].map(box),
+    }));
+}"""
+
+TABLE_JS = """() => [...document.querySelectorAll('tbody tr[id]')].map(tr => ({
+  id: tr.id, cells: [...tr.children].map(c => c.textContent.trim())}))"""
 
 
-def _reader_axis(page: Any) -> Callable[[float], date]:
-    """Reads a screen x as a date the way a reader does: from two labelled ticks."""
-    labels = _centres(page, "g.axis text")
-    year = None
-    read: list[tuple[float, date]] = []
-    for label in labels:  # "10 Nov 2020", then "17 Nov": the year carries over
-        parts = label["text"].split()
-        if len(parts) == 3:
-            year = parts[2]
-        read.append((label["x"], datetime.strptime(f"{parts[0]} {parts[1]} {year}", "%d %b %Y")))
+def _charts(page: Any) -> list[dict[str, Any]]:
+    return list(page.evaluate(CHART_JS))
+
+
+def _words_date(text: str) -> date:
+    """A date as the page writes it: 25 Nov 2020, Nov 2020 (its first day), 1980."""
+    for form in ("%d %b %Y", "%b %Y", "%Y"):
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise AssertionError(f"not a date in words: {text!r}")
+
+
+def _reader_axis(chart: dict[str, Any]) -> tuple[Callable[[float], date], float]:
+    """Reads a screen x as a date the way a reader does, from the first and last labelled
+    ticks; and how many days one pixel is."""
+    read = [((t["box"][0] + t["box"][2]) / 2, _words_date(t["text"])) for t in chart["ticks"]]
+    assert len(read) >= 2, chart["ticks"]
     (xa, da), (xb, db) = read[0], read[-1]
     px_per_day = (xb - xa) / (db - da).days
 
     def at(x: float) -> date:
         return date.fromordinal(da.toordinal() + round((x - xa) / px_per_day))
 
-    return at
+    return at, 1 / px_per_day
+
+
+def _centre(box: list[float]) -> float:
+    return (box[0] + box[2]) / 2
+
+
+def _overlap(a: list[float], b: list[float], slack: float = 0.5) -> bool:
+    return (
+        a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+    )
+
+
+def chart_problems(page: Any, width: int) -> list[str]:
+    """What a reader would trip over in the charts shown: a mark outside its chart or the
+    screen, two texts on each other, the as-of line across a text."""
+    found = []
+    for chart in _charts(page):
+        left, top, right, bottom = chart["box"]
+        if right > width + 0.5 or left < -0.5:
+            found.append(f"chart from {left} to {right} on a {width} px screen")
+        for m in chart["marks"]:
+            x0, y0, x1, y1 = m["box"]
+            if x0 < left - 0.5 or x1 > right + 0.5 or y0 < top - 0.5 or y1 > bottom + 0.5:
+                found.append(f"{m['row']} {m['kind']} outside the chart")
+        texts = chart["texts"]
+        for i, a in enumerate(texts):
+            for b in texts[i + 1 :]:
+                if _overlap(a["box"], b["box"]):
+                    found.append(f"{a['text']!r} overlaps {b['text']!r}")
+            for line in chart["asof"]:
+                if _overlap(a["box"], line):
+                    found.append(f"the as-of line crosses {a['text']!r}")
+    return found
+
+
+def marks_against_the_table(page: Any) -> list[str]:
+    """Each handover of the page's table has its mark in the chart shown, where the axis
+    puts the date the table gives (completed, else the deadline), within a day or a pixel."""
+    wrong = []
+    rows = page.evaluate(TABLE_JS)
+    charts = {c["agreement"]: c for c in _charts(page)}
+    for row in rows:
+        agreement, handover = row["id"].split("/", 1)
+        chart = charts[agreement]
+        at, days_per_px = _reader_axis(chart)
+        deadline, completed = row["cells"][3], row["cells"][4]
+        kind, said = ("completed", completed) if completed != "–" else ("deadline", deadline)
+        marks = [m for m in chart["marks"] if m["row"] == handover and m["kind"] == kind]
+        if said == "–" or not any(m["row"] == handover for m in chart["marks"]):
+            continue  # no date yet (counted from an entry into force to come, or no new date)
+        if not marks:
+            wrong.append(f"{row['id']}: no {kind} mark")
+            continue
+        drawn = at(_centre(marks[0]["box"]))
+        if abs((drawn - _words_date(said)).days) > max(1, days_per_px):
+            wrong.append(f"{row['id']}: {kind} drawn at {drawn}, the table says {said}")
+    return wrong
 
 
 def _written(invoke: Callable[..., Any], target: Path, *args: str, library: bool = False) -> Path:
@@ -129,19 +211,13 @@ def test_page_loads_clean_and_fits_the_screen(browser: Any, nk_page: Path, width
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert scroll <= client, f"{scroll - client}px of sideways scroll at {width}px"
-        # the agreement's own title, as the data gives it
         title = page.title()
         assert title.startswith("Handovers as of 20 Nov 2020: Statement by the Prime Minister")
-        # the chart's box is inside the screen; on a phone the chart scrolls in it, and its
-        # words stay big enough to read (a row's name and a mark's label, in CSS pixels)
-        box = page.eval_on_selector(
-            "figure", "e => { const b = e.getBoundingClientRect(); return [b.left, b.right]; }"
-        )
-        assert box[0] >= 0 and box[1] <= width
-        heights = page.eval_on_selector_all(
-            "g.row text", "els => els.map(e => e.getBoundingClientRect().height)"
-        )
-        assert heights and min(heights) >= 10, heights
+        assert chart_problems(page, width) == []
+        # one drawing is shown, and its words stay big enough to read (in CSS pixels)
+        (chart,) = _charts(page)
+        heights = [t["box"][3] - t["box"][1] for t in chart["texts"]]
+        assert min(heights) >= 10, heights
     finally:
         page.close()
 
@@ -152,26 +228,29 @@ def test_each_mark_is_drawn_where_a_reader_reads_its_date(
 ) -> None:
     page, _, _ = _open(browser, nk_page, width)
     try:
-        at = _reader_axis(page)
-        drawn = {(m["row"], m["kind"], at(m["x"])) for m in _centres(page, "g.row [data-kind]")}
-        as_of = _centres(page, "g.as-of line")
+        (chart,) = _charts(page)
     finally:
         page.close()
-    assert drawn == {
-        ("kalbajar", "original-deadline", date(2020, 11, 15)),
-        ("kalbajar", "deadline", date(2020, 11, 25)),
-        ("aghdam", "deadline", date(2020, 11, 20)),
-        ("aghdam", "completed", date(2020, 11, 20)),
-        ("lachin", "deadline", date(2020, 12, 1)),
+    at, days_per_px = _reader_axis(chart)
+    drawn = {(m["row"], m["kind"]): at(_centre(m["box"])) for m in chart["marks"]}
+    expected = {
+        ("kalbajar", "original-deadline"): date(2020, 11, 15),
+        ("kalbajar", "deadline"): date(2020, 11, 25),
+        ("aghdam", "completed"): date(2020, 11, 20),  # on its deadline day: one mark
+        ("lachin", "deadline"): date(2020, 12, 1),
     }
-    assert [at(line["x"]) for line in as_of] == [date(2020, 11, 20)]
+    assert drawn.keys() == expected.keys()
+    for key, day in expected.items():
+        assert abs((drawn[key] - day).days) <= max(1, days_per_px), (key, drawn[key])
+    assert {abs((at(_centre(line)) - date(2020, 11, 20)).days) <= max(1, days_per_px)
+            for line in chart["asof"]} == {True}  # fmt: skip
 
 
 def test_every_handover_row_is_on_the_page(browser: Any, nk_page: Path) -> None:
     page, _, _ = _open(browser, nk_page, 1280)
     try:
         names = page.eval_on_selector_all(
-            "g.row > text:first-of-type", "els => els.map(e => e.textContent.trim())"
+            "svg[data-width=wide] g.row > text.name", "els => els.map(e => e.textContent.trim())"
         )
     finally:
         page.close()
@@ -191,7 +270,7 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(
         ran = page.evaluate("window.ran === undefined ? null : window.ran")
         images = page.evaluate("document.images.length")
         lines = page.eval_on_selector_all(
-            "g.row > text:first-of-type tspan", "els => els.map(e => e.textContent)"
+            "svg[data-width=wide] g.row > text.name tspan", "els => els.map(e => e.textContent)"
         )
     finally:
         page.close()
@@ -298,53 +377,184 @@ def test_the_report_loads_clean_and_fits_the_screen(
     page_file: Path = request.getfixturevalue(which)
     page, console, requests = _open(browser, page_file, width)
     try:
-        scroll, client = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
-        # every element's box inside the screen, save what scrolls in the chart's own box
-        outside = page.evaluate(
-            """w => [...document.querySelectorAll('body *')]
-                .filter(e => !e.closest('figure') || e.tagName === 'FIGURE')
-                .filter(e => e.getBoundingClientRect().right > w + 0.5)
-                .map(e => e.tagName + ' ' + e.textContent.slice(0, 40))""",
-            width,
-        )
+        problems = page_problems(page, width) + chart_problems(page, width)
+        problems += marks_against_the_table(page)
         names = page.eval_on_selector_all(
             "tbody th[scope=row]", "els => els.map(e => e.textContent.trim())"
         )
-        # where the chart is cut by the screen, the reader is told to scroll it
-        cut = page.eval_on_selector("figure", "e => e.scrollWidth > e.clientWidth")
-        told = page.is_visible(".swipe")
     finally:
         page.close()
     assert console == [] and requests == [page_file.as_uri()]
-    assert scroll <= client, f"{scroll - client}px of sideways scroll at {width}px"
-    assert outside == []
-    assert cut == (width == 360) and told == cut
+    assert problems == []
     if which == "nk_report":
         assert names == ["Kalbajar District", "Aghdam District", "Lachin District"]
-    else:  # the handovers listed in the five bundled files: 3 + 4 + 5 + 8 + 4
-        assert len(names) == 24
+    else:  # the summary's five agreements, then the 3 + 4 + 5 + 8 + 4 handovers
+        assert len(names) == 5 + 24
         assert "Labbouneh hill" in names and "Kalbajar District" in names
 
 
-def test_the_report_prints_on_a4_with_its_title(browser: Any, nk_report: Path) -> None:
+def page_problems(page: Any, width: int) -> list[str]:
+    """Sideways scroll, and any element of the page outside the screen."""
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    found = [f"{scroll - client}px of sideways scroll"] if scroll > client else []
+    outside = page.evaluate(
+        """w => [...document.querySelectorAll('body *')]
+            .filter(e => !e.closest('svg'))
+            .filter(e => e.getBoundingClientRect().right > w + 0.5)
+            .map(e => e.tagName + ' ' + e.textContent.slice(0, 40))""",
+        width,
+    )
+    return found + [f"outside the screen: {o}" for o in outside]
+
+
+def _pdf_first_page(browser: Any, page_file: Path) -> tuple[str, tuple[float, float], str]:
     from pypdf import PdfReader
 
-    page, _, _ = _open(browser, nk_report, 1280)
+    page, _, _ = _open(browser, page_file, 1280)
     try:
         pdf = page.pdf(format="A4")
     finally:
         page.close()
     reader = PdfReader(io.BytesIO(pdf))
     first = reader.pages[0]
-    width_pt, height_pt = float(first.mediabox.width), float(first.mediabox.height)
+    size = (float(first.mediabox.width), float(first.mediabox.height))
+    everything = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    return " ".join(first.extract_text().split()), size, everything
+
+
+def test_the_report_prints_on_a4_with_its_title_and_summary_first(
+    browser: Any, nk_report: Path
+) -> None:
+    first, (width_pt, height_pt), everything = _pdf_first_page(browser, nk_report)
     # A4 is 210 x 297 mm: 595.3 x 841.9 points (US Letter would be 612 x 792)
     assert abs(width_pt - 595.3) < 2 and abs(height_pt - 841.9) < 2, (width_pt, height_pt)
-    text = " ".join(first.extract_text().split())
-    assert "Handovers as of 26 November 2020" in text
-    everything = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Handovers as of 26 November 2020" in first
+    assert "2 of 3 handovers completed; 1 pending." in first  # the summary, on page 1
     assert "Lachin District" in everything and "Sources" in everything
+    # link targets are printed, for a reader of paper
+    assert "(https://www.primeminister.am/" in everything
+
+
+# --- the site, as a reader meets it ------------------------------------------------------
+
+SITE_DATES = ("2020-11-26", "2025-03-02", "today")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled library's site on three dates, and a generated library of 200 agreements'
+    site today (made once, by the installed command)."""
+    from .conftest import installed_command
+    from .generate import write_library
+
+    made = {}
+    env = {**os.environ, "HANDOVER_DATA": ""}
+    for day in SITE_DATES:
+        folder = tmp_path_factory.mktemp(f"site-{day}")
+        command = [installed_command(), "site", "--output", str(folder), "--date", day]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        made[day] = folder
+    library = tmp_path_factory.mktemp("library-200")
+    write_library(library, 200)
+    folder = tmp_path_factory.mktemp("site-200")
+    done = subprocess.run([installed_command(), "--data", str(library), "site", "--output",
+                           str(folder), "--date", "1985-06-01"], env=env, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    made["200"] = folder
+    return made
+
+
+def _pages_to_read(folder: Path) -> list[Path]:
+    """The index and every agreement page; of a large site, those linked from the index's
+    summary (in play) and every 20th of the others."""
+    pages = sorted(folder.glob("*/index.html"))
+    if len(pages) <= 20:
+        return [folder / "index.html", *pages]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    glance = (
+        index.split('id="at-a-glance"')[1].split("</table>")[0] if "at-a-glance" in index else ""
+    )
+    playing = [p for p in pages if f'href="{p.parent.name}/index.html"' in glance]
+    return [folder / "index.html", *playing, *pages[::20]]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("which", [*SITE_DATES, "200"])
+def test_every_page_of_the_site_reads_right_at_each_width(
+    browser: Any, sites: dict[str, Path], which: str, width: int
+) -> None:
+    """No sideways scroll, no request leaving the page, nothing logged; every mark inside the
+    chart shown and where the axis puts the table's date; no texts on each other and none
+    crossed by the as-of line."""
+    folder = sites[which]
+    problems: list[str] = []
+    for page_file in _pages_to_read(folder):
+        page, console, requests = _open(browser, page_file, width)
+        try:
+            found = page_problems(page, width) + chart_problems(page, width)
+            found += marks_against_the_table(page)
+            found += console + [r for r in requests if r != page_file.as_uri()]
+        finally:
+            page.close()
+        problems += [f"{page_file.relative_to(folder)}: {p}" for p in found]
+    assert problems == []
+
+
+@pytest.mark.parametrize("which", [*SITE_DATES, "200"])
+def test_every_link_of_the_site_leads_to_a_file_of_the_site(
+    sites: dict[str, Path], which: str
+) -> None:
+    from .test_site import broken_links
+
+    assert broken_links(sites[which]) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_nothing_serious_on_the_site(
+    browser: Any, sites: dict[str, Path], width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    bad = []
+    for day in SITE_DATES:
+        folder = sites[day]
+        busiest = max(folder.glob("*/index.html"), key=lambda p: p.stat().st_size)
+        for page_file in (folder / "index.html", busiest):
+            page, _, _ = _open(browser, page_file, width)
+            try:
+                found = Axe().run(page).response
+            finally:
+                page.close()
+            assert found["passes"], "axe ran no rule at all"
+            bad += [
+                (day, page_file.parent.name, v["id"], v["impact"])
+                for v in found["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+    assert bad == []
+
+
+def test_every_page_of_the_sites_is_valid_html(sites: dict[str, Path]) -> None:
+    pages = [str(p) for folder in sites.values() for p in sorted(folder.rglob("*.html"))]
+    checked = subprocess.run(
+        [*_validator(), "--show-warnings", "--format", "text", *pages],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
+
+
+def test_the_site_index_prints_its_title_and_summary_on_page_one(
+    browser: Any, sites: dict[str, Path]
+) -> None:
+    first, _, _ = _pdf_first_page(browser, sites["2025-03-02"] / "index.html")
+    assert "Handovers: as of 2 March 2025" in first
+    assert "At a glance" in first and "3 of 8 handovers completed; 5 overdue by 12 days" in first
 
 
 PARTY = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerk"

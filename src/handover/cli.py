@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "publish",
         "What happened in a window: signed, revised, due, missed, completed; oldest first.",
     ),
+    "site": (
+        "site",
+        "A static site to host: an index, a page per agreement, a feed, a calendar and the data.",
+    ),
     "validate": (
         "dataset",
         "Check data files and folders (default: the data loaded); list every problem of every "
