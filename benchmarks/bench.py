@@ -83,6 +83,7 @@ class Bench:
         }
         self.python = str(installs["after"] / "bin" / "python")
         self.results: dict[str, tuple[float, float]] = {}
+        self.sizes: dict[str, tuple[int, int, int]] = {}
 
     def exe(self, label: str) -> str:
         return str(self.installs[label] / "bin" / "handover")
@@ -146,6 +147,28 @@ class Bench:
                 )
         self.measure(commands, count)
 
+    def site(self, files: int, count: int) -> None:
+        """`site` on a generated library (installs that have it): a fresh folder each run,
+        and again over a folder it already wrote (nothing changed: nothing written)."""
+        folder = self.work / f"library-{files}"
+        commands: dict[str, Command] = {}
+        for label in self.installs:
+            exe = self.exe(label)
+            if subprocess.run([exe, "site", "--help"], capture_output=True).returncode != 0:
+                continue
+            out = self.work / f"site-{label}"
+            warm = self.warm_env(label, f"library-{files}")
+            site = f"{exe} --data {folder} site --output {out} --date {LIBRARY_DAY}"
+            commands[f"{label}: site {files} fresh"] = (["sh", "-c", f"rm -rf {out}; {site}"], warm)
+            commands[f"{label}: site {files} again"] = (["sh", "-c", site], warm)
+        self.measure(commands, count)
+        for label in self.installs:
+            out = self.work / f"site-{label}"
+            if out.exists():
+                pages = [p.stat().st_size for p in out.rglob("*") if p.is_file()]
+                html = [p.stat().st_size for p in out.rglob("*.html")]
+                self.sizes[label] = (len(pages), sum(pages), max(html))
+
     def report(self) -> None:
         r = {name: seconds for name, (seconds, _) in self.results.items()}
         mib = {name: peak for name, (_, peak) in self.results.items()}
@@ -204,6 +227,13 @@ class Bench:
                 peaks = " | ".join(f"{mib[f'{label}: {name}']:,.0f} MiB" for label in labels)
                 print(f"| peak memory, {name.replace(str(largest), f'{largest:,} files')} | "
                       f"| <= 300 MiB | {peaks} |")  # fmt: skip
+        for label, (count, total, largest_page) in self.sizes.items():
+            fresh, again = r[f"{label}: site 2000 fresh"], r[f"{label}: site 2000 again"]
+            floor = r[f"{label}: 2000 all warm"]
+            print(f"| `site`, 2,000 files, warm, {label} | `status --all` warm | | "
+                  f"{fresh:.2f} s fresh ({fresh / floor:.1f}x), {again:.2f} s again "
+                  f"({again / floor:.1f}x); {count:,} files, {total / 2**20:.1f} MiB, "
+                  f"largest page {largest_page / 1024:,.0f} KiB |")  # fmt: skip
         print("\nall medians\n")
         for name in sorted(r):
             print(f"- {name}: {r[name] * 1000:,.1f} ms, peak {mib[name]:,.0f} MiB")
@@ -231,6 +261,7 @@ def main() -> None:
         bench.bundled()
         bench.library(SIZES[0], 5 if quick else 11, in_play=False)
         bench.library(SIZES[1], 3 if quick else 7, in_play=True)
+        bench.site(SIZES[1], 3 if quick else 5)
         if not quick:
             bench.library(SIZES[2], 3, in_play=True)
         bench.report()

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from markupsafe import Markup
 
 from handover.dates import day_label, period_label
@@ -100,7 +101,9 @@ def host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-def _environment() -> Environment:
+@cache
+def _template() -> Template:
+    """The page's template, compiled once per process (a site renders hundreds of pages)."""
     env = Environment(
         loader=PackageLoader("handover", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -113,8 +116,17 @@ def _environment() -> Environment:
     env.filters["short_date"] = day_label  # 26 Nov 2020, as on the chart
     env.filters["source_label"] = source_label
     env.filters["host"] = host
-    env.globals.update(headline=headline, summary=summary, cited=cited)
-    return env
+    env.filters["in_words"] = in_words
+    env.globals.update(
+        headline=headline,
+        summary=summary,
+        cited=cited,
+        next_deadline=next_deadline,
+        grouped=grouped,
+        status_words=status_words,
+        kind_words=lambda kind: KIND_WORDS.get(kind, kind),
+    )
+    return env.get_template("report.html.j2")
 
 
 KIND_WORDS = {
@@ -215,17 +227,8 @@ def render(
             f"{plural(len(sections), 'agreement')}, as known on {long_date(as_of)}: "
             f"{headline(every)}."
         )
-    env = _environment()
-    env.globals.update(
+    return _template().render(
         link=link,
-        next_deadline=next_deadline,
-        grouped=grouped,
-        status_words=status_words,
-        kind_words=lambda kind: KIND_WORDS.get(kind, kind),
-    )
-    env.filters["in_words"] = in_words
-    template = env.get_template("report.html.j2")
-    return template.render(
         as_of=as_of,
         sections=[s._replace(chart=Markup(s.chart)) for s in sections],
         more=more,
