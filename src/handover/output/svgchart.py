@@ -231,6 +231,7 @@ class _Band(NamedTuple):
     """One handover's band, laid out: its name lines, the y of its line, its label lines."""
 
     row: Row
+    marks: list[tuple[str, date, str]]  # (kind, date, what its title says)
     name: list[str]
     top: float
     line_y: float
@@ -256,24 +257,23 @@ def render_svg(
     title_lines = _lines(title, width - 2 * m, 17 if width == WIDE else 15)
     sub_lines = _lines(subtitle, width - 2 * m, size.font + 1) if subtitle else []
     y = 8.0
-    start, end, beyond = _span(rows, as_of)
+    marked = [(r, _marks(r, as_of)) for r in rows]  # each band's marks, worked out once
+    start, end, beyond = _span(marked, as_of)
     scale = _Scale(start, end, m + 8, width - m - 8)
     with_year = start.year != end.year
     header_y = y + len(title_lines) * 21 + len(sub_lines) * 17 + 8
     top = header_y + 26  # the as-of label's line
     bands: list[_Band] = []
-    for r in rows:
+    for r, marks in marked:
         name = _lines(r.handover.name, width - 2 * m, size.font)
         line_y = top + len(name) * 16 + 10
         labels = _place(_labels(r, as_of, with_year, scale), scale, size)
         bottom = line_y + 14 + len(labels) * (size.small + 4) + 6
-        bands.append(_Band(r, name, top, line_y, labels, bottom))
+        bands.append(_Band(r, marks, name, top, line_y, labels, bottom))
         top = bottom + 8
     axis_y = top + 4
     ticks = _ticks(scale, size)
-    drawn: set[str] = set()
-    for band in bands:
-        drawn |= _kinds(band.row, as_of)
+    drawn = {kind for band in bands for kind, _, _ in band.marks}  # the legend lists these
     if not beyond:
         drawn.add("as-of")
     legend = _legend_lines([k for k in LEGEND if k in drawn], width - 2 * m, size)
@@ -407,11 +407,6 @@ def _overdue_end(r: Row, as_of: date) -> date:
     return min(as_of, checked) if checked and checked > r.deadline else as_of
 
 
-def _kinds(r: Row, as_of: date) -> set[str]:
-    """The kinds of mark a band draws (for the legend)."""
-    return {kind for kind, _, _ in _marks(r, as_of)}
-
-
 def _marks(r: Row, as_of: date) -> list[tuple[str, date, str]]:
     """The band's marks: (kind, date, what its title says)."""
     if r.shown_deadline is None and not r.open_deadline:
@@ -456,14 +451,16 @@ def _marks(r: Row, as_of: date) -> list[tuple[str, date, str]]:
     return marks
 
 
-def _span(rows: Sequence[Row], as_of: date) -> tuple[date, date, bool]:
+def _span(
+    marked: Sequence[tuple[Row, list[tuple[str, date, str]]]], as_of: date
+) -> tuple[date, date, bool]:
     """The axis's first and last day, and whether the as-of date lies beyond it."""
     dates: list[date] = []
-    for r in rows:
-        if r.shown_deadline is None and not r.open_deadline:  # an entry into force to come
+    for r, marks in marked:
+        if not marks:  # nothing drawn (an entry into force to come)
             continue
         dates.append(r.shown_agreed or r.agreement.signed)
-        dates += [d for _, d, _ in _marks(r, as_of)]
+        dates += [d for _, d, _ in marks]
     start, last = min([as_of, *dates]), max(dates, default=as_of)
     # An as-of date long after the last event would squeeze every mark into the left edge
     # (Egypt-Israel 1979-89 read in 2026): the axis then stops after the last event and the
@@ -503,8 +500,7 @@ def _band(svg: ET.Element, band: _Band, scale: _Scale, as_of: date, size: _Size,
     for i, line in enumerate(band.name):
         span = _el(name, "tspan", x=size.margin, dy=0 if i == 0 else 16)
         span.text = plain(line)
-    y = band.line_y
-    marks = _marks(r, as_of)
+    y, marks = band.line_y, band.marks
     if marks:
         begins = scale.x(r.shown_agreed or r.agreement.signed)
         ends = max(scale.x(d) for _, d, _ in marks)
