@@ -225,7 +225,15 @@ def status_option(command: F) -> F:
     )(command)
 
 
-def base_url(value: str | None) -> str | None:
+def base_url_option(help: str) -> Callable[[F], F]:
+    """--base-url URL: where a site or feed is published (checked by _base_url)."""
+    return click.option(
+        "--base-url", metavar="URL", callback=lambda _ctx, _param, value: _base_url(value),
+        help=help,
+    )  # fmt: skip
+
+
+def _base_url(value: str | None) -> str | None:
     """--base-url: an http(s) URL, kept with one closing slash (pages are named under it)."""
     if value is None:
         return None

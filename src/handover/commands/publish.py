@@ -12,7 +12,7 @@ from handover.commands.options import (
     DateParam,
     agreement_option,
     all_option,
-    base_url,
+    base_url_option,
     data_option,
     date_option,
     format_option,
@@ -68,12 +68,7 @@ def export(
 @all_option
 @format_option(ChangeLog)
 @output_option("--output", "output", help="Write to FILE (atomically), not stdout; - is stdout.")
-@click.option(
-    "--base-url",
-    metavar="URL",
-    callback=lambda _ctx, _param, value: base_url(value),
-    help="Atom: where the site is published; the feed links itself and its pages there.",
-)
+@base_url_option("Atom: where the site is published; the feed links itself and its pages there.")
 @click.option("--title", metavar="TEXT", help="Atom: the feed's title (and, without --base-url, "
               "what its id rests on). Default: Handover changes.")  # fmt: skip
 @data_option

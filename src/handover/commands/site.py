@@ -6,6 +6,7 @@ depend only on the data and the date, so a second run writes byte-identical file
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,7 +14,12 @@ from pathlib import Path
 import click
 
 from handover.commands.app import App, pass_app
-from handover.commands.options import agreement_option, base_url, data_option, date_option
+from handover.commands.options import (
+    agreement_option,
+    base_url_option,
+    data_option,
+    date_option,
+)
 from handover.commands.streams import note
 from handover.dates import DateSpec
 from handover.errors import OutputError, UsageError
@@ -39,11 +45,8 @@ DOWNLOADS = (
     type=click.Path(file_okay=True, dir_okay=True),
     help="The folder to write the site into (made if missing; other files are left alone).",
 )
-@click.option(
-    "--base-url",
-    metavar="URL",
-    callback=lambda _ctx, _param, value: base_url(value),
-    help="Where the site will be published: the feed then links itself and its pages there.",
+@base_url_option(
+    "Where the site will be published: the feed then links itself and its pages there."
 )
 @click.option("--title", metavar="TEXT", help="The site's title (default: Handovers).")
 @data_option
@@ -57,20 +60,18 @@ def site(
     title: str | None,
 ) -> None:
     """A static site to host: an index, a page per agreement, a feed, a calendar and the data."""
-    folder = _folder(app, output)
     as_of = app.as_of(when)
     files = build(app, as_of, picked, base_url, title or "Handovers")
+    folder = _folder(app, output)  # made only once there is a site to put in it
+    from handover.atomic import write_atomic
+
     written = 0
     for name, data in files.items():
         target = folder / name
         target.parent.mkdir(exist_ok=True)
-        try:
+        with contextlib.suppress(OSError):  # unreadable: written anew
             if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
                 continue  # unchanged: left as it is, so a sync publishes only what changed
-        except OSError:
-            pass
-        from handover.atomic import write_atomic
-
         write_atomic(target, data)
         written += 1
     note(f"wrote {written} of {len(files)} files to {output} ({len(files) - written} unchanged)")
@@ -81,9 +82,7 @@ def _folder(app: App, output: str) -> Path:
     refused with one line."""
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
-        for entry in app.library().entries:
-            if folder.resolve() == Path(entry.path).resolve():
-                raise UsageError(f"--output {output} is the data file; the site needs a folder")
+        app.check_output(output)  # the data file: refused as every --output refuses it
         raise UsageError(f"--output {output} is a file; the site needs a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,7 +100,7 @@ def build(
     from handover.commands.publish import RECENT_DAYS
     from handover.output import render as render_view
     from handover.output.figure import chart
-    from handover.output.report import Section, render
+    from handover.output.report import Section, long_date, render
     from handover.output.views import ChangeLog, Export, Upcoming
     from handover.timeline import change_order, changes, in_play, rows_of, upcoming
 
@@ -109,14 +108,17 @@ def build(
     datasets = sorted(app.existing(as_of, picked), key=lambda d: d.agreement.id)
     all_rows = rows_of(datasets, as_of)
     files: dict[str, bytes] = {}
-    since_recent = as_of - timedelta(days=min(RECENT_DAYS - 1, (as_of - date.min).days))
-    sections = []
+    first = max(as_of - timedelta(days=FEED_DAYS - 1), date.min)  # the feed's window
+    playing, others, found = [], [], []
     for d in datasets:
         rows = rows_of([d], as_of)
         figure = chart([d], rows, as_of, ids=f"chart-{d.agreement.id}")
-        recent = changes(d, since_recent, as_of)
-        sections.append(Section(d.agreement, rows, recent, figure.html()))
+        if in_play(d, as_of):  # the index shows its state of play, not its section
+            playing.append(Section(d.agreement, rows, [], ""))
+        else:
+            others.append(d.agreement)
         everything = changes(d, date.min, as_of)
+        found += [c for c in everything if c.date >= first]
         page = render(
             as_of,
             [Section(d.agreement, rows, everything, figure.html())],
@@ -129,8 +131,6 @@ def build(
             all_changes=True,
         )
         files[f"{d.agreement.id}/index.html"] = page.encode()
-    playing = [s for s, d in zip(sections, datasets, strict=True) if in_play(d, as_of)]
-    others = [s.agreement for s in sections if s not in playing]
     files["index.html"] = render(
         as_of,
         playing,
@@ -138,13 +138,12 @@ def build(
         RECENT_DAYS,
         link=lambda agreement: f"{agreement}/index.html",
         downloads=DOWNLOADS,
-        heading=f"{title}: as of {as_of.day} {_MONTHS[as_of.month - 1]} {as_of.year}",
+        heading=f"{title}: as of {long_date(as_of)}",
         site_title=title,
         index_only=True,
         others=others,
     ).encode()
-    first = max(as_of - timedelta(days=FEED_DAYS - 1), date.min)
-    found = sorted((c for d in datasets for c in changes(d, first, as_of)), key=change_order)
+    found.sort(key=change_order)
     ids = tuple(d.agreement.id for d in datasets)
     heading = f"Changes from {first.isoformat()} to {as_of.isoformat()}"
     log = ChangeLog(heading, found, (), ids, as_of, title=title, base_url=base, linked=True)
@@ -158,12 +157,6 @@ def build(
     ahead, _ = upcoming(all_rows)
     files["calendar.ics"] = _bytes(render_view("ics", Upcoming("Upcoming deadlines", ahead)))
     return files
-
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def _bytes(data: str | bytes) -> bytes:
