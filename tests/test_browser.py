@@ -311,21 +311,25 @@ PAGES = ["nk_page", "library_page", "nk_report", "library_report"]
 def test_axe_finds_no_serious_or_critical_violation(
     browser: Any, which: str, width: int, request: pytest.FixtureRequest
 ) -> None:
+    page_file: Path = request.getfixturevalue(which)
+    assert _serious(browser, page_file, width) == []
+
+
+def _serious(browser: Any, page_file: Path, width: int) -> list[tuple[str, str, int]]:
+    """What axe-core finds serious or critical on a page at a width: (rule, impact, nodes)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page_file: Path = request.getfixturevalue(which)
     page, _, _ = _open(browser, page_file, width)
     try:
         found = Axe().run(page).response
     finally:
         page.close()
     assert found["passes"], "axe ran no rule at all"
-    bad = [
+    return [
         (v["id"], v["impact"], len(v["nodes"]))
         for v in found["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert bad == []
 
 
 def _validator() -> list[str]:
@@ -517,24 +521,12 @@ def test_every_link_of_the_site_leads_to_a_file_of_the_site(
 def test_axe_finds_nothing_serious_on_the_site(
     browser: Any, sites: dict[str, Path], width: int
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     bad = []
     for day in SITE_DATES:
         folder = sites[day]
         busiest = max(folder.glob("*/index.html"), key=lambda p: p.stat().st_size)
         for page_file in (folder / "index.html", busiest):
-            page, _, _ = _open(browser, page_file, width)
-            try:
-                found = Axe().run(page).response
-            finally:
-                page.close()
-            assert found["passes"], "axe ran no rule at all"
-            bad += [
-                (day, page_file.parent.name, v["id"], v["impact"])
-                for v in found["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            bad += [(day, page_file.parent.name, *v) for v in _serious(browser, page_file, width)]
     assert bad == []
 
 
